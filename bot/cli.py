@@ -1,0 +1,215 @@
+"""Command line: ``python -m bot COMMAND``.
+
+Exit status, the same for every command: 0 when there is no error (warnings
+allowed), 1 when a contribution has at least one error, 2 for a usage or
+internal failure. No traceback reaches the user unless BOT_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from bot import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how the command was called, or with the registry's own
+    files: reported in one line, exit status 2."""
+
+
+def _add_root(parser):
+    parser.add_argument("--root", type=Path, help="the registry folder (default: found from the current folder)")
+
+
+def _project(args):
+    from bot.project import ProjectError, find_project
+
+    try:
+        return find_project(args.root) if args.root else find_project()
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_context(args, *, wording=True):
+    from bot.registry import Context
+    from bot.schema import SchemaError
+    from bot.vocabularies import VocabularyError
+
+    project = _project(args)
+    try:
+        return Context.load(project, wording=wording)
+    except VocabularyError as exc:
+        raise RegistryBroken(exc.findings) from None
+    except SchemaError as exc:
+        raise UsageError(f"the registry's schema is broken: {exc}") from None
+
+
+class RegistryBroken(Exception):
+    """The registry's own data files (vocabularies, rules) have problems:
+    shown as findings, exit status 1."""
+
+    def __init__(self, findings):
+        super().__init__(f"{len(findings)} problems in the registry's data files")
+        self.findings = findings
+
+
+# ---------------------------------------------------------------------------
+# check
+
+
+def cmd_check(args) -> int:
+    from bot.report import format_github, format_json, format_text, summary_line
+
+    started = time.perf_counter()
+    try:
+        ctx = load_context(args, wording=not args.no_wording)
+    except RegistryBroken as exc:
+        _print_findings(args.format, exc.findings, None)
+        return EXIT_FINDINGS
+    from bot.registry import check_paths
+
+    for path in args.paths:
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such file or folder")
+    result = check_paths(ctx, args.paths or None)
+    findings = result.findings
+    if args.format == "json":
+        print(format_json(findings))
+    elif args.format == "github":
+        out = format_github(findings)
+        if out:
+            print(out)
+        _github_summary(result)
+    else:
+        sources = {c.doc.path: c.doc.text for c in result.files}
+        out = format_text(findings, sources)
+        if out:
+            print(out)
+            print()
+        files_with = len({f.path for f in findings})
+        print(
+            summary_line(
+                findings,
+                files_with,
+                len(result.files),
+                time.perf_counter() - started,
+                pending=len(result.pending_verification),
+            )
+        )
+    return EXIT_FINDINGS if result.errors else EXIT_OK
+
+
+def _print_findings(fmt, findings, sources):
+    from bot.report import format_github, format_json, format_text
+
+    if fmt == "json":
+        print(format_json(findings))
+    elif fmt == "github":
+        print(format_github(findings))
+    else:
+        print(format_text(findings, sources))
+
+
+def _github_summary(result):
+    """A short Markdown summary for the job page, when run in Actions."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from bot.findings import count_by_severity
+
+    counts = count_by_severity(result.findings)
+    lines = [
+        "### Registry check",
+        "",
+        f"{len(result.files)} files checked: **{counts['error']} errors**, {counts['warning']} warnings.",
+        "",
+        "This check runs the pull request's own code, so it is advisory; the registry bot re-checks with the default branch's code.",
+    ]
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# schema
+
+
+def cmd_schema(args) -> int:
+    ctx = load_context(args, wording=False)
+    print(json.dumps(ctx.schema, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Registry of Internet-governance cooperation mechanisms: checks, review bot and publishing.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check entries (default: the whole registry)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: entries/)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--no-wording", action="store_true", help="skip the neutral-wording flags")
+    _add_root(check)
+    check.set_defaults(func=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the entry schema with the vocabularies filled in")
+    _add_root(schema)
+    schema.set_defaults(func=cmd_schema)
+
+    _add_optional_commands(sub)
+    return parser
+
+
+def _add_optional_commands(sub):
+    """Commands whose modules register themselves here."""
+    try:
+        from bot.neutrality import cli as neutrality_cli
+    except ImportError:  # pragma: no cover
+        neutrality_cli = None
+    if neutrality_cli is not None:
+        neutrality = sub.add_parser("neutrality", help="flag non-neutral wording in a text file, one text per line")
+        neutrality_cli.add_arguments(neutrality)
+        _add_root(neutrality)
+        neutrality.set_defaults(func=neutrality_cli.run)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_FAILURE
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except BrokenPipeError:
+        return EXIT_FAILURE
+    except Exception as exc:  # the tool failed, not the contribution
+        if os.environ.get("BOT_DEBUG") == "1":
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (this is a bug in the registry tools, not in your entry; "
+            "run again with BOT_DEBUG=1 for details and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE

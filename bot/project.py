@@ -1,0 +1,69 @@
+"""Where the registry's files are: entries, schema, vocabularies, rules, governance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ENTRIES_DIR = "entries"
+SCHEMA_FILE = "schema/entry.schema.json"
+VOCABULARY_DIR = "schema/vocabularies"
+NEUTRALITY_RULES = "schema/neutrality/rules.yaml"
+GOVERNANCE_FILE = ".github/governance.yml"
+ENTRY_SUFFIX = ".yaml"
+
+
+class ProjectError(Exception):
+    """The registry itself (not a contribution) is missing or broken."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def entries_dir(self) -> Path:
+        return self.root / ENTRIES_DIR
+
+    @property
+    def schema_path(self) -> Path:
+        return self.root / SCHEMA_FILE
+
+    @property
+    def vocabulary_dir(self) -> Path:
+        return self.root / VOCABULARY_DIR
+
+    @property
+    def rules_path(self) -> Path:
+        return self.root / NEUTRALITY_RULES
+
+    @property
+    def governance_path(self) -> Path:
+        return self.root / GOVERNANCE_FILE
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to people: relative to the root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def entry_files(self) -> list[Path]:
+        if not self.entries_dir.is_dir():
+            return []
+        return sorted(p for p in self.entries_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The registry containing ``start`` (default: the working directory),
+    else the one this package was installed from."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / SCHEMA_FILE).is_file():
+            return Project(candidate)
+    package_root = Path(__file__).resolve().parent.parent
+    if (package_root / SCHEMA_FILE).is_file():
+        return Project(package_root)
+    raise ProjectError(
+        f"no registry found: looked for {SCHEMA_FILE} in {here} and its parents; run the command inside the registry or pass --root"
+    )
