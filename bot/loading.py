@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover
 
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 16
-MAX_FINDINGS_PER_KIND = 20
+MAX_FINDINGS_PER_KIND = 10
 
 # Characters that must not appear anywhere in an entry: C0/C1 controls other
 # than tab and line breaks, and the Unicode bidirectional controls used in
@@ -77,7 +77,8 @@ class Node:
 
     @property
     def span(self) -> Span:
-        if self.end_line == self.line and self.end_column <= self.column:
+        if self.end_line < self.line or (self.end_line == self.line and self.end_column <= self.column):
+            # empty value, or a collection whose end is not parsed yet
             return Span(self.line, self.column, self.line, self.column + 1)
         return Span(self.line, self.column, self.end_line, self.end_column)
 
@@ -320,7 +321,12 @@ def parse(doc: Document) -> None:
         s, e = event.start_mark, event.end_mark
         return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
+    refused: dict[str, int] = {}
+
     def refuse(event, rule, message, suggestion, span=None):
+        refused[rule] = refused.get(rule, 0) + 1
+        if refused[rule] > MAX_FINDINGS_PER_KIND:
+            return  # the first ones say it; a bomb must not flood the report
         findings.append(Finding.at(path, span or span_of(event), ERROR, rule, message, suggestion=suggestion))
 
     documents = 0

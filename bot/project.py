@@ -55,15 +55,17 @@ class Project:
 
 
 def find_project(start: Path | None = None) -> Project:
-    """The registry containing ``start`` (default: the working directory),
-    else the one this package was installed from."""
+    """The registry at ``start`` (an explicit --root), or else the one
+    containing the working directory, or else the one this package is in."""
     here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
+    for candidate in (here, *here.parents) if start is None else (here,):
         if (candidate / SCHEMA_FILE).is_file():
             return Project(candidate)
     package_root = Path(__file__).resolve().parent.parent
-    if (package_root / SCHEMA_FILE).is_file():
+    if start is None and (package_root / SCHEMA_FILE).is_file():
         return Project(package_root)
     raise ProjectError(
         f"no registry found: looked for {SCHEMA_FILE} in {here} and its parents; run the command inside the registry or pass --root"
+        if start is None
+        else f"{start} is not a registry: it has no {SCHEMA_FILE}"
     )

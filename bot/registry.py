@@ -56,7 +56,10 @@ class Checked:
 def check_document(doc: Document, ctx: Context) -> Checked:
     """Per-file checks on an already parsed document."""
     findings = list(doc.findings)
-    if doc.root is not None and doc.root.kind == "mapping" and isinstance(doc.data, dict):
+    # When the YAML itself is wrong (aliases, tags, duplicate keys...), the
+    # data is not what the author meant: report that first, alone.
+    structural = any(f.is_error and f.rule.startswith("yaml/") and f.rule not in _TEXT_ONLY for f in findings)
+    if not structural and doc.root is not None and doc.root.kind == "mapping" and isinstance(doc.data, dict):
         findings.extend(validate_document(doc, ctx.validator))
         findings.extend(_id_matches_file(doc))
         if ctx.rules is not None:
@@ -64,6 +67,10 @@ def check_document(doc: Document, ctx: Context) -> Checked:
 
             findings.extend(wording.entry_findings(doc, ctx.rules))
     return Checked(doc, findings)
+
+
+# YAML findings that do not change the data's structure.
+_TEXT_ONLY = {"yaml/forbidden-character"}
 
 
 def _id_matches_file(doc: Document) -> list[Finding]:

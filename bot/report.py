@@ -52,7 +52,7 @@ def format_text(findings, sources: dict[str, str] | None = None, *, context: boo
             width = max(1, min(end, len(shown) + 1) - f.column)
             lines.append("    " + " " * (f.column - 1) + "^" * width)
         if f.suggestion:
-            suggestion = f.suggestion.replace("\n", "\n    ")
+            suggestion = f.suggestion.replace("\n", "\n" + " " * 16)
             lines.append(f"    suggestion: {suggestion}")
     return "\n".join(lines)
 

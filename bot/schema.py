@@ -227,17 +227,25 @@ class _Mapper:
             self.add((*path, name), self.key_span((*path, name)), "schema/enum", f"`{_short(name)}` in {label} is not {what}", suggestion)
         elif kind == "required":
             missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+            if not missing or (path, "required") in self.seen:
+                return
+            self.seen.add((path, "required"))
+            hints = []
             for name in missing:
-                help_text = self.properties.get(name, {}).get("description", "") if not path else ""
-                typo = None
-                if isinstance(value, dict):
-                    typo = next((k for k in value if did_you_mean(k, [name]) == name and k != name), None)
+                typo = next((k for k in value if k != name and did_you_mean(k, [name]) == name), None)
                 if typo:
-                    suggestion = f"`{typo}` looks like a misspelling of `{name}`"
+                    hints.append(f"`{typo}` looks like a misspelling of `{name}`")
                 else:
-                    suggestion = f"add a line `{name}: ...`" + (f" ({help_text})" if help_text else "")
-                where = "the entry" if not path else label
-                self.add((*path, name), self.mapping_span(path), "schema/required", f"{where} is missing the required field `{name}`", suggestion)
+                    help_text = self.properties.get(name, {}).get("description", "") if not path else ""
+                    hints.append(f"add a line `{name}: ...`" + (f" ({help_text.rstrip('.')})" if help_text else ""))
+            where = "the entry" if not path else label
+            names = ", ".join(f"`{m}`" for m in missing)
+            message = (
+                f"{where} is missing the required field {names}"
+                if len(missing) == 1
+                else f"{where} is missing {len(missing)} required fields: {names}"
+            )
+            self.add(path, self.mapping_span(path), "schema/required", message, "\n".join(hints))
         elif kind == "additionalProperties":
             allowed = list((error.schema or {}).get("properties", {}))
             extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
