@@ -364,7 +364,10 @@ def parse(doc: Document) -> None:
                     "write the value out in full instead of referring to an anchor",
                 )
                 node = _scalar_node(event, None, "", text)
-                _attach(stack, node, findings, path, text)
+                if stack:
+                    _attach(stack, node, findings, path, text)
+                else:
+                    root = node
                 continue
             if name.endswith("EndEvent"):  # MappingEnd / SequenceEnd
                 frame = stack.pop()

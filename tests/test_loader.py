@@ -189,3 +189,9 @@ def _context():
 
         _CTX["ctx"] = Context.load(find_project(ROOT))
     return _CTX["ctx"]
+
+
+def test_alias_as_the_whole_document_is_a_finding():
+    # found by the property test: an alias with no parent collection
+    doc = load_text("f.yaml", b"*-")
+    assert [f.rule for f in doc.findings] == ["yaml/alias"]
