@@ -75,13 +75,22 @@ _TEXT_ONLY = {"yaml/forbidden-character"}
 
 def _id_matches_file(doc: Document) -> list[Finding]:
     entry_id = doc.data.get("id")
-    stem = PurePosixPath(doc.path.replace("\\", "/")).name
-    for suffix in (".yaml", ".yml"):
-        if stem.endswith(suffix):
-            stem = stem[: -len(suffix)]
+    name = PurePosixPath(doc.path.replace("\\", "/")).name
+    stem = name[: -len(".yaml")] if name.endswith(".yaml") else name.rsplit(".", 1)[0]
+    node = doc.node_at(("id",))
+    if name.endswith(".yml"):
+        return [
+            Finding.at(
+                doc.path,
+                Span.point(1, 1),
+                ERROR,
+                "registry/file-name",
+                f"entry files end in `.yaml`, not `.yml`: `{name}`",
+                suggestion=f"rename the file to `{stem}.yaml`",
+            )
+        ]
     if not isinstance(entry_id, str) or entry_id == stem or doc.path in ("-", "<stdin>"):
         return []
-    node = doc.node_at(("id",))
     return [
         Finding.at(
             doc.path,
