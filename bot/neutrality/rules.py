@@ -76,10 +76,18 @@ class RuleSet:
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
     phrase_re: re.Pattern | None = None
+    scan_re: re.Pattern | None = None
+    kinds: dict = field(default_factory=dict)
     source_re: re.Pattern | None = None
     exempt_re: re.Pattern | None = None
     attribution_re: re.Pattern | None = None
     reporting_re: re.Pattern | None = None
+
+    def rule_or_none(self, rule_id):
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return None
 
     def rule(self, rule_id):
         for r in self.rules:
@@ -385,6 +393,11 @@ def _check_template(template, fail):
         fail("a message can only use the placeholder {match}")
 
 
+def _as_phrase(text: str) -> str:
+    """A literal phrase (a proper name) in the term syntax: words only, lower case."""
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower()))
+
+
 def phrases_regex(phrases, flags=re.IGNORECASE) -> re.Pattern | None:
     """One regex for a list of literal phrases (space = any space or hyphen)."""
     bodies = []
@@ -416,20 +429,41 @@ def _compile(rs: RuleSet) -> None:
             by_phrase.setdefault(phrase, []).append(term)
     rs.by_first_word = by_first
     rs.by_phrase = by_phrase
+    # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
+    # name, an attribution cue, a reporting cue or a quoted source.
+    kinds: dict = {}
+    for phrase in by_phrase:
+        kinds.setdefault(phrase, set()).add("term")
+    for kind, cues in (
+        ("exempt", [_as_phrase(e) for e in rs.exempt]),
+        ("attribution", rs.attribution_cues),
+        ("reporting", rs.reporting_cues),
+        ("source", rs.quoted_sources),
+    ):
+        for cue in cues:
+            if not cue:
+                continue
+            for phrase in _expand(phrase_words(cue)):
+                kinds.setdefault(phrase, set()).add(kind)
+    rs.kinds = {k: frozenset(v) for k, v in kinds.items()}
+    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
     # One pass of one prefix-factored regex finds the longest phrase at each position;
     # a space in a phrase matches any run of spaces and hyphens.
     body = _trie_regex(by_phrase).replace(re.escape(" "), SEP)
     rs.phrase_re = re.compile(r"\b" + body + r"(?!\w)")
-    rs.exempt_re = phrases_regex(rs.exempt)
+    rs.exempt_re = cues_regex([_as_phrase(e) for e in rs.exempt])
     rs.attribution_re = cues_regex(rs.attribution_cues)
     rs.reporting_re = cues_regex(rs.reporting_cues)
     rs.source_re = cues_regex(rs.quoted_sources, before_quote=True)
 
 
 def cues_regex(cues, before_quote=False) -> re.Pattern | None:
-    """Cue phrases use the term syntax (a|b alternatives, + inflections); case-insensitive."""
-    bodies = sorted({SEP.join(_alternation(w) for w in phrase_words(c)) for c in cues}, key=len, reverse=True)
-    if not bodies:
+    """Cue phrases use the term syntax (a|b alternatives, + inflections).
+
+    Compiled as one prefix-factored regex, matched against the lower-cased text."""
+    phrases = {p for c in cues for p in _expand(phrase_words(c))}
+    if not phrases:
         return None
+    body = _trie_regex(phrases).replace(re.escape(" "), SEP)
     tail = r"[\s,:]*$" if before_quote else r"(?!\w)"
-    return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + ")" + tail, re.IGNORECASE)
+    return re.compile(r"\b" + body + tail)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,14 +46,16 @@ def normalise_match(text: str) -> str:
 # --- helpers on the text ----------------------------------------------------------------
 
 _QUOTE_RES = (
-    re.compile(r'"([^"\n]{1,400}?)"'),
-    re.compile("\u201c([^\u201c\u201d\n]{1,400}?)\u201d"),
-    re.compile("\u00ab([^\u00ab\u00bb\n]{1,400}?)\u00bb"),
-    re.compile("(?<![\\w])\u2018([^\u2018\u2019\n]{1,400}?)\u2019(?![\\w])"),
+    ('"', re.compile(r'"([^"\n]{1,400}?)"')),
+    ("\u201c", re.compile("\u201c([^\u201c\u201d\n]{1,400}?)\u201d")),
+    ("\u00ab", re.compile("\u00ab([^\u00ab\u00bb\n]{1,400}?)\u00bb")),
+    ("\u2018", re.compile("(?<![\\w])\u2018([^\u2018\u2019\n]{1,400}?)\u2019(?![\\w])")),
     # Straight single quotes, not apostrophes: not after a letter, and not the
     # tokenised possessive " ' s ".
-    re.compile(r"(?<![\w])'(?!\s*s\b)([^'\n]{1,400}?)'(?![\w])"),
+    ("'", re.compile(r"'(?!\s*s\b)([^'\n]{1,400}?)'(?!\w)")),
 )
+_PUNCT = re.compile(r"[.!?;\n]")
+_AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
 _PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
@@ -71,22 +74,45 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+class _Bounds:
+    """Sentence start offsets, computed on first use (most texts never need them)."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text):
+        self.text = text
+        self._starts = None
+
+    def __len__(self):
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        return self.starts[i]
+
+    @property
+    def starts(self):
+        if self._starts is None:
+            self._starts = _sentence_bounds(self.text)
+        return self._starts
+
+
 def _sentence_bounds(text: str) -> list[int]:
-    """Start offsets of sentences (0 included), sorted."""
-    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    """Start offsets of sentences (0 included), sorted: after . ! ? ; followed by a
+    space, a closing quote or bracket, or the end; and after a line break."""
+    starts = [0]
+    n = len(text)
+    for m in _PUNCT.finditer(text):
+        e = m.end()
+        if e >= n or text[e] in _AFTER_END or m.group() == "\n":
+            starts.append(e)
+    return starts
 
 
-def _sentence_of(bounds, pos) -> tuple[int, int]:
-    lo, hi = 0, len(bounds)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if bounds[mid] <= pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    start = bounds[lo - 1] if lo else 0
-    end = bounds[lo] if lo < len(bounds) else None
-    return start, end
+def _sentence_of(bounds, pos) -> tuple[int, int | None]:
+    """(start, end) of the sentence around `pos`; end is None for the last sentence."""
+    starts = bounds.starts if isinstance(bounds, _Bounds) else bounds
+    i = bisect_right(starts, pos)
+    return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -148,9 +174,13 @@ def _inside(spans, s, e) -> bool:
 def _find_quotes(text):
     """(outer_start, outer_end, inner_start, inner_end) of quotations, without overlaps."""
     found = []
-    for rx in _QUOTE_RES:
+    for opener, rx in _QUOTE_RES:
+        if opener not in text:
+            continue
         for m in rx.finditer(text):
             s, e = m.span()
+            if s and text[s - 1].isalnum():  # an apostrophe, not a quotation mark
+                continue
             if any(a < e and s < b for a, b, _, _ in found):
                 continue
             found.append((s, e, m.start(1), m.end(1)))
@@ -158,35 +188,23 @@ def _find_quotes(text):
     return found
 
 
-def _attributed(rs: RuleSet, text: str, quote, bounds) -> bool:
-    if rs.attribution_re is None:
-        return False
-    s, e, _, _ = quote
-    sent_start, sent_end = _sentence_of(bounds, s)
-    # A quotation can contain its own full stop: look before its start and after its end.
-    if rs.attribution_re.search(text, sent_start, s):
-        return True
-    if rs.source_re is not None and rs.source_re.search(text, sent_start, s):
-        return True
-    tail_end = min(len(text), e + 60)
-    tail = text[e:tail_end]
-    m = rs.attribution_re.search(tail)
-    if m and not _SENTENCE_END.search(tail, 0, m.start()) and len(_WORDS.findall(tail[: m.start()])) <= 4:
-        return True
-    return False
-
-
 _FIRST_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
-def _accept(rs, text, low, bounds, s, terms):
-    """The longest of `terms` that matches at `s` and passes its context conditions."""
+def _accept(rs, text, low, bounds, s, terms, end=None):
+    """The longest of `terms` that matches at `s` and passes its context conditions
+    (`end`: all the terms are known to match exactly text[s:end])."""
     best = None
     for term in terms:
-        m = term.regex.match(low, s)
-        if m is None or (best is not None and m.end() <= best[1]):
-            continue
-        e = m.end()
+        if end is None:
+            m = term.regex.match(low, s)
+            if m is None or (best is not None and m.end() <= best[1]):
+                continue
+            e = m.end()
+        else:
+            e = end
+            if not (term.unless_next or term.unless_prev or term.lower_case_only):
+                return (term, e)
         if term.unless_next:
             nm = _NEXT_WORD.match(low, e)
             if nm and nm.group(1) in term.unless_next:
@@ -223,35 +241,55 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     if not text:
         return []
     low = _lower_same_length(text)
-    candidates = list(rs.phrase_re.finditer(low))
-    quotes = _find_quotes(text) if any(c in text for c in _QUOTE_CHARS) else []
-    if not candidates and not quotes:
+    hits = list(rs.scan_re.finditer(low))
+    quotes = _find_quotes(text) if ('"' in text or "'" in text or "\u201c" in text or "\u2018" in text or "\u00ab" in text) else []
+    if not hits and not quotes:
         return []
 
-    exempt = _spans(rs.exempt_re, text) if candidates or quotes else []
+    # Sort the hits of the one pass by kind.
+    kinds = rs.kinds
+    candidates, exempt, cues, reporting, sources = [], [], [], [], []
+    for m in hits:
+        g = m.group()
+        if not g.isalpha() and not (g.isascii() and "-" not in g and "  " not in g and "\t" not in g and "\n" not in g):
+            g = _SEP_RUN.sub(" ", g)
+        kind = kinds.get(g)
+        if kind is None:  # pragma: no cover - the regex only matches known phrases
+            continue
+        if "term" in kind:
+            candidates.append((m.start(), m.end(), g))
+        if "exempt" in kind:
+            exempt.append(m.span())
+        if "attribution" in kind:
+            cues.append(m.span())
+        if "reporting" in kind:
+            reporting.append(m.end())
+        if "source" in kind:
+            sources.append(m.end())
+    if not candidates and not quotes:
+        return []
     if proper_names:
         names = tuple(sorted({n.strip() for n in proper_names if isinstance(n, str) and n.strip()}))
         if names:
             exempt += _spans(_names_regex(names), text)
-    bounds = _sentence_bounds(text)
+    bounds = _Bounds(text)
 
     attributed, unattributed = [], []
     for q in quotes:
-        if _attributed(rs, text, q, bounds):
+        if _attributed(low, q, bounds, cues, sources):
             attributed.append((q[0], q[1]))
         else:
             unattributed.append(q)
 
     reported = []
-    if rs.reported_clauses != "keep" and rs.reporting_re is not None:
-        for m in rs.reporting_re.finditer(text):
-            _, sent_end = _sentence_of(bounds, m.start())
-            reported.append((m.end(), sent_end if sent_end is not None else len(text)))
+    if rs.reported_clauses != "keep":
+        for pos in reporting:
+            _, sent_end = _sentence_of(bounds, pos - 1)
+            reported.append((pos, sent_end if sent_end is not None else len(text)))
 
     flags: list[Flag] = []
-    for cand in candidates:
-        s = cand.start()
-        best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(_SEP_RUN.sub(" ", cand.group()), ()))
+    for s, cand_end, key in candidates:
+        best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
         if best is None:
             # The longest phrase here is ruled out by its context: try shorter ones.
             first = _FIRST_WORD.match(low, s)
@@ -287,10 +325,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         )
 
     if unattributed and rs.scare_quote_max_words:
-        try:
-            doubt = rs.rule("neutrality/doubt")
-        except KeyError:
-            doubt = None
+        doubt = rs.rule_or_none("neutrality/doubt")
         if doubt is not None:
             for s, e, is_, ie in unattributed:
                 inner = text[is_:ie].strip()
@@ -316,3 +351,21 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 )
             flags.sort(key=lambda f: (f.start, f.end))
     return flags
+
+
+def _attributed(low: str, quote, bounds, cues, sources) -> bool:
+    """Is the quotation attributed to a source (a cue before it in its sentence, a cue
+    just after it, or the name of a document right before it)?"""
+    s, e, _, _ = quote
+    sent_start, _ = _sentence_of(bounds, s)
+    for a, b in cues:
+        if sent_start <= a and b <= s:
+            return True
+        if e <= a <= e + 60:
+            between = low[e:a]
+            if not _SENTENCE_END.search(between) and len(_WORDS.findall(between)) <= 4:
+                return True
+    for b in sources:
+        if b <= s and not low[b:s].strip(" \t,:"):
+            return True
+    return False
