@@ -29,7 +29,22 @@ sys.path.insert(0, str(ROOT))
 from bot.neutrality import load_rules, scan  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
-SHARED = ROOT.parent / "shared" / "data" / "neutrality"
+import os  # noqa: E402
+
+
+def _shared_data() -> Path:
+    """../shared/data/neutrality beside the project (also found from a git worktree one
+    level deeper); NEUTRALITY_DATA overrides."""
+    if os.environ.get("NEUTRALITY_DATA"):
+        return Path(os.environ["NEUTRALITY_DATA"])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        candidate = base / "shared" / "data" / "neutrality"
+        if candidate.is_dir():
+            return candidate
+    return ROOT.parent / "shared" / "data" / "neutrality"
+
+
+SHARED = _shared_data()
 
 # The plain word-list baseline: the example words and phrases of the issue, matched as
 # whole words, case-insensitively, with no inflection, context, names or quotations.
