@@ -1,0 +1,197 @@
+"""Measure the neutral-wording checker.
+
+    python benchmarks/neutrality_eval.py [--labelled FILE] [--wnc DIR] [--errors dev|train]
+
+Reports, for the rule set and for a plain word-list baseline:
+  - sentence-level precision, recall and F1 on the labelled set (dev and test halves;
+    a sentence counts as flagged when it gets at least one `warning`);
+  - on the Wiki Neutrality Corpus pairs (when ../shared/data/neutrality/wnc exists):
+    the share of pairs where the biased `pre` sentence gets more flags than its
+    neutralised `post` twin (and the share where the neutral twin gets more);
+  - speed: milliseconds to scan 1000 entry-sized texts (300-1500 characters).
+
+`--errors dev` lists the dev-half mistakes and `--errors train` the WNC train pairs not
+separated, for tuning; the test halves are only ever reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.neutrality import load_rules, scan  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
+import os  # noqa: E402
+
+
+def _shared_data() -> Path:
+    """../shared/data/neutrality beside the project (also found from a git worktree one
+    level deeper); NEUTRALITY_DATA overrides."""
+    if os.environ.get("NEUTRALITY_DATA"):
+        return Path(os.environ["NEUTRALITY_DATA"])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        candidate = base / "shared" / "data" / "neutrality"
+        if candidate.is_dir():
+            return candidate
+    return ROOT.parent / "shared" / "data" / "neutrality"
+
+
+SHARED = _shared_data()
+
+# The plain word-list baseline: the example words and phrases of the issue, matched as
+# whole words, case-insensitively, with no inflection, context, names or quotations.
+BASELINE_WORDS = [
+    "landmark", "world-class", "highly successful", "pioneering", "direct and positive impact",
+    "we are proud", "our organisation", "unfortunately", "clearly", "of course", "interestingly",
+    "needless to say", "it is widely believed", "experts agree", "research has shown", "some say",
+    "many observers", "so-called", "regime", "sham", "talking shop", "blatant", "alleged",
+    "purported", "claimed", "admitted", "revealed", "exposed", "insisted", "recently",
+    "currently", "soon", "last year", "to date", "should adopt", "must join", "vital tool",
+]
+_BASELINE_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(BASELINE_WORDS, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def baseline_count(text: str) -> int:
+    return len(_BASELINE_RE.findall(text))
+
+
+def lexicon_counter(directory: Path):
+    """Counting words of the research lexicons (the orientation figure of the issue)."""
+    words = set()
+    for name in ("npov_lexicon.txt", "strong_subjectives_riloff2003.txt", "hedges_hyland2005.txt",
+                 "factives_hooper1975.txt", "assertives_hooper1975.txt", "report_verbs.txt",
+                 "implicatives_karttunen1971.txt"):
+        p = directory / name
+        if p.exists():
+            for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
+                line = line.strip().lower()
+                if line and not line.startswith("#") and " " not in line:
+                    words.add(line)
+
+    def count(text: str) -> int:
+        return sum(1 for w in re.findall(r"[a-z']+", text.lower()) if w in words)
+
+    return count
+
+
+def rules_count(text: str, rs) -> int:
+    return sum(1 for f in scan(text, rules=rs) if f.severity != "info")
+
+
+def read_labelled(path: Path):
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        split, label, category, sentence = line.split("\t")
+        rows.append((split, label == "biased", category, sentence))
+    return rows
+
+
+def prf(pairs):
+    tp = sum(1 for gold, pred in pairs if gold and pred)
+    fp = sum(1 for gold, pred in pairs if not gold and pred)
+    fn = sum(1 for gold, pred in pairs if gold and not pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f, tp, fp, fn
+
+
+def wnc_share(pre, post, count):
+    more = fewer = 0
+    for a, b in zip(pre, post):
+        ca, cb = count(a), count(b)
+        more += ca > cb
+        fewer += ca < cb
+    n = len(pre)
+    return more / n, fewer / n, n
+
+
+def timing(rs, rows, n_texts=1000, repeats=3):
+    rng = random.Random(7)
+    sentences = [r[3] for r in rows]
+    texts = []
+    for _ in range(n_texts):
+        target = rng.randint(300, 1500)
+        parts, size = [], 0
+        while size < target:
+            s = rng.choice(sentences)
+            parts.append(s)
+            size += len(s) + 1
+        texts.append(" ".join(parts))
+    scan(texts[0], rules=rs)  # warm the caches
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for t in texts:
+            scan(t, rules=rs)
+        best = min(best, time.perf_counter() - t0)
+    avg_len = sum(map(len, texts)) / len(texts)
+    return best * 1000 * 1000 / n_texts, avg_len
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--labelled", type=Path, default=LABELLED)
+    ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
+    ap.add_argument("--rules", type=Path, default=None)
+    ap.add_argument("--errors", choices=("dev", "train"), help="list mistakes on the dev half / WNC train pairs")
+    args = ap.parse_args(argv)
+    rs = load_rules(args.rules)
+
+    rows = read_labelled(args.labelled)
+    print(f"Labelled set: {args.labelled.relative_to(ROOT) if args.labelled.is_relative_to(ROOT) else args.labelled}")
+    print(f"{'split':<6} {'system':<10} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
+    for split in ("dev", "test"):
+        part = [r for r in rows if r[0] == split]
+        for name, pred in (("rules", lambda s: rules_count(s, rs) > 0), ("baseline", lambda s: baseline_count(s) > 0)):
+            p, r, f, tp, fp, fn = prf([(gold, pred(s)) for _, gold, _, s in part])
+            print(f"{split:<6} {name:<10} {len(part):>4} {p:6.3f} {r:6.3f} {f:6.3f}  {tp:3d} {fp:3d} {fn:3d}")
+    if args.errors == "dev":
+        print("\nDev-half mistakes:")
+        for split, gold, cat, s in rows:
+            if split != "dev":
+                continue
+            flags = [f for f in scan(s, rules=rs) if f.severity != "info"]
+            if bool(flags) != gold:
+                kind = "FN" if gold else "FP"
+                print(f"  {kind} [{cat}] {s}  {[f.match for f in flags]}")
+
+    wnc = args.wnc
+    if (wnc / "pre.test").exists() and (wnc / "post.test").exists():
+        lex = lexicon_counter(wnc.parent / "lexicons")
+        print(f"\nWiki Neutrality Corpus ({wnc}): share of pairs where the biased sentence gets more flags")
+        print(f"{'part':<6} {'system':<10} {'n':>5} {'pre>post':>9} {'pre<post':>9}")
+        for part in ("train", "test"):
+            pre = (wnc / f"pre.{part}").read_text(encoding="utf-8").splitlines()
+            post = (wnc / f"post.{part}").read_text(encoding="utf-8").splitlines()
+            for name, count in (("rules", lambda t: rules_count(t, rs)), ("baseline", baseline_count), ("lexicons", lex)):
+                more, fewer, n = wnc_share(pre, post, count)
+                print(f"{part:<6} {name:<10} {n:>5} {more:9.3f} {fewer:9.3f}")
+            if args.errors == "train" and part == "train":
+                for a, b in zip(pre, post):
+                    if rules_count(a, rs) <= rules_count(b, rs):
+                        print("  PRE ", a, [f.match for f in scan(a, rules=rs)])
+                        print("  POST", b, [f.match for f in scan(b, rules=rs)])
+    else:
+        print(f"\nWiki Neutrality Corpus not found at {wnc}: skipped")
+
+    ms, avg = timing(rs, rows)
+    print(f"\nSpeed: {ms:.1f} ms per 1000 texts (average {avg:.0f} characters), best of 3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

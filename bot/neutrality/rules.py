@@ -1,0 +1,469 @@
+"""The neutral-wording rules: loaded from YAML data, validated, compiled once.
+
+The rules file (`schema/neutrality/rules.yaml`) is reviewed by the chairs like any
+entry, so every problem in it is reported as `RulesError` naming the file, the line and
+what to change, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.findings import SEVERITIES, WARNING
+
+DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutrality" / "rules.yaml"
+
+ATTRIBUTED_MODES = ("drop", "lower")
+REPORTED_MODES = ("drop", "lower", "keep")
+_RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
+_WORD = re.compile(r"^[a-z0-9']+\+?$")
+# Separators allowed between the words of a phrase: spaces and hyphens (also the
+# spaced-out hyphens of tokenised text, " - ").
+SEP = r"(?:[\s\u00a0]*[-\u2010\u2011\u2012\u2013][\s\u00a0]*|[\s\u00a0]+)"
+
+
+class RulesError(Exception):
+    """A problem in the rules file: `str()` is a one-line message for a person."""
+
+    def __init__(self, path, line, problem):
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase of a rule, compiled."""
+
+    text: str  # as written in the rules file
+    words: tuple  # tuple of frozensets of lower-case word forms; empty set = any word
+    rule: "Rule" = field(repr=False, compare=False)
+    regex: re.Pattern = field(repr=False, compare=False)
+    unless_next: frozenset = frozenset()
+    unless_prev: frozenset = frozenset()
+    lower_case_only: bool = False
+    message: str | None = None
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: str
+    message: str
+    suggestion: str
+
+
+@dataclass
+class RuleSet:
+    path: str
+    rules: list
+    terms: list
+    exempt: list
+    attribution_cues: list
+    reporting_cues: list
+    attributed_quotes: str = "drop"
+    reported_clauses: str = "lower"
+    scare_quote_max_words: int = 3
+    # compiled
+    quoted_sources: list = field(default_factory=list)
+    by_first_word: dict = field(default_factory=dict)
+    by_phrase: dict = field(default_factory=dict)
+    phrase_re: re.Pattern | None = None
+    scan_re: re.Pattern | None = None
+    kinds: dict = field(default_factory=dict)
+    source_re: re.Pattern | None = None
+    exempt_re: re.Pattern | None = None
+    attribution_re: re.Pattern | None = None
+    reporting_re: re.Pattern | None = None
+
+    def rule_or_none(self, rule_id):
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return None
+
+    def rule(self, rule_id):
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+# --- inflection -----------------------------------------------------------------
+
+_VOWELS = "aeiou"
+
+
+def inflections(word: str) -> set[str]:
+    """Regular English inflections of a word: plural / 3rd person, past, -ing.
+
+    Generous on purpose (both "admited" and "admitted" are produced): an extra form
+    that no one writes costs nothing, a missing one is a missed flag.
+    """
+    forms = {word}
+    if word.endswith("e"):
+        stem = word[:-1]
+        forms |= {word + "s", word + "d", stem + "ing"}
+    elif word.endswith("y") and len(word) > 1 and word[-2] not in _VOWELS:
+        stem = word[:-1]
+        forms |= {stem + "ies", stem + "ied", word + "ing"}
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms |= {word + "es", word + "ed", word + "ing"}
+    else:
+        forms |= {word + "s", word + "ed", word + "ing"}
+        if len(word) >= 3 and word[-1] not in _VOWELS + "wy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+            forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return forms
+
+
+def phrase_words(text: str) -> list[set[str]]:
+    """Parse a term: words separated by spaces or hyphens; a|b alternatives; + inflects."""
+    out = []
+    for token in re.split(r"[\s\-]+", text.strip().lower()):
+        if not token:
+            continue
+        forms = set()
+        for alt in token.split("|"):
+            if not _WORD.match(alt):
+                raise ValueError(f"{alt!r} is not a word (use letters, digits, ' and a final +)")
+            if alt.endswith("+"):
+                forms |= inflections(alt[:-1])
+            else:
+                forms.add(alt)
+        out.append(forms)
+    if not out:
+        raise ValueError("the term is empty")
+    return out
+
+
+def _alternation(forms) -> str:
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+def _trie_regex(words) -> str:
+    """A prefix-factored alternation: one regex pass finds every first word fast."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+def phrase_regex(words_or_text, *, flags=0) -> re.Pattern:
+    words = phrase_words(words_or_text) if isinstance(words_or_text, str) else words_or_text
+    body = SEP.join(_alternation(w) for w in words)
+    return re.compile(r"(?<![\w])" + body + r"(?![\w])", flags)
+
+
+# --- loading ------------------------------------------------------------------------
+
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+def load_rules(path=None) -> RuleSet:
+    """Load, validate and compile a rules file; cached per path and modification time."""
+    p = Path(path) if path is not None else DEFAULT_RULES_PATH
+    try:
+        stat = p.stat()
+        key = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError as exc:
+        raise RulesError(p, None, f"cannot read the rules file ({exc.strerror or exc})") from None
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(p, None, f"cannot read the rules file ({exc})") from None
+    ruleset = parse_rules(text, str(p))
+    with _lock:
+        _cache.clear()
+        _cache[key] = ruleset
+    return ruleset
+
+
+def _yaml_error_line(exc):
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _locate(text, keys):
+    """Best-effort line number of the node at `keys` (for messages only)."""
+    try:
+        from ruamel.yaml import YAML
+
+        node = YAML(typ="rt").load(text)
+        line = 1
+        for k in keys:
+            lc = getattr(node, "lc", None)
+            if lc is not None:
+                try:
+                    if isinstance(k, int):
+                        line = lc.item(k)[0] + 1
+                    else:
+                        line = lc.key(k)[0] + 1
+                except Exception:  # noqa: BLE001 - location is a courtesy
+                    pass
+            node = node[k]
+        return line
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+        raise RulesError(path, _yaml_error_line(exc), f"the rules file is not valid YAML: {problem}") from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a data problem
+        raise RulesError(path, None, f"the rules file is not valid YAML: {exc}") from None
+
+    def fail(keys, problem):
+        raise RulesError(path, _locate(text, keys), problem)
+
+    if not isinstance(data, dict):
+        fail([], "the rules file must be a mapping with `version` and `rules`")
+    if data.get("version") != 1:
+        fail(["version"] if "version" in data else [], "`version: 1` is required")
+    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "quoted_sources", "rules"}
+    for k in data:
+        if k not in known:
+            fail([k], f"unknown key `{k}` (expected one of: {', '.join(sorted(known))})")
+
+    settings = data.get("settings") or {}
+    if not isinstance(settings, dict):
+        fail(["settings"], "`settings` must be a mapping")
+    attributed = settings.get("attributed_quotes", "drop")
+    if attributed not in ATTRIBUTED_MODES:
+        fail(["settings", "attributed_quotes"], f"`attributed_quotes` must be one of {', '.join(ATTRIBUTED_MODES)}")
+    reported = settings.get("reported_clauses", "lower")
+    if reported not in REPORTED_MODES:
+        fail(["settings", "reported_clauses"], f"`reported_clauses` must be one of {', '.join(REPORTED_MODES)}")
+    max_words = settings.get("scare_quote_max_words", 3)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
+        fail(["settings", "scare_quote_max_words"], "`scare_quote_max_words` must be a whole number >= 0")
+
+    def string_list(key):
+        value = data.get(key) or []
+        if not isinstance(value, list):
+            fail([key], f"`{key}` must be a list of phrases")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                fail([key, i], f"`{key}` item {i + 1} must be a non-empty phrase")
+        return [v.strip() for v in value]
+
+    exempt = string_list("exempt")
+    attribution = string_list("attribution_cues")
+    reporting = string_list("reporting_cues")
+    sources = string_list("quoted_sources")
+    for key, cues in (("attribution_cues", attribution), ("reporting_cues", reporting), ("quoted_sources", sources)):
+        for i, cue in enumerate(cues):
+            try:
+                phrase_words(cue)
+            except ValueError as exc:
+                fail([key, i], f"`{key}` item {cue!r}: {exc}")
+
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        fail(["rules"] if "rules" in data else [], "`rules` must be a non-empty list")
+
+    rules, terms = [], []
+    seen_ids: set = set()
+    seen_terms: dict = {}
+    for i, raw in enumerate(raw_rules):
+        if not isinstance(raw, dict):
+            fail(["rules", i], f"rule {i + 1} must be a mapping with id, category, severity, message, suggestion, terms")
+        for key in ("id", "category", "severity", "message", "suggestion", "terms"):
+            if key not in raw:
+                fail(["rules", i], f"rule {raw.get('id', i + 1)!s} is missing `{key}`")
+        for key in raw:
+            if key not in ("id", "category", "severity", "message", "suggestion", "terms"):
+                fail(["rules", i, key], f"rule {raw['id']}: unknown key `{key}`")
+        rid = raw["id"]
+        if not isinstance(rid, str) or not _RULE_ID.match(rid):
+            fail(["rules", i, "id"], f"rule id {rid!r} must look like `neutrality/some-name`")
+        if rid in seen_ids:
+            fail(["rules", i, "id"], f"rule id {rid} is defined twice")
+        seen_ids.add(rid)
+        if raw["severity"] not in SEVERITIES:
+            fail(["rules", i, "severity"], f"rule {rid}: severity must be one of {', '.join(SEVERITIES)}")
+        for key in ("category", "message", "suggestion"):
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                fail(["rules", i, key], f"rule {rid}: `{key}` must be non-empty text")
+        rule = Rule(rid, raw["category"].strip(), raw["severity"], raw["message"].strip(), raw["suggestion"].strip())
+        _check_template(rule.message, lambda p, i=i: fail(["rules", i, "message"], f"rule {rid}: {p}"))
+        rules.append(rule)
+        if not isinstance(raw["terms"], list) or not raw["terms"]:
+            fail(["rules", i, "terms"], f"rule {rid}: `terms` must be a non-empty list")
+        for j, item in enumerate(raw["terms"]):
+            keys = ["rules", i, "terms", j]
+            opts = {}
+            if isinstance(item, dict):
+                opts = dict(item)
+                if "term" not in opts:
+                    fail(keys, f"rule {rid}: term {j + 1} is a mapping without `term`")
+                for k in opts:
+                    if k not in ("term", "unless_next", "unless_prev", "case", "message", "suggestion"):
+                        fail(keys, f"rule {rid}: term {opts['term']!r}: unknown key `{k}`")
+                item = opts["term"]
+            if not isinstance(item, str):
+                fail(keys, f"rule {rid}: term {j + 1} must be text")
+            try:
+                words = phrase_words(item)
+            except ValueError as exc:
+                fail(keys, f"rule {rid}: term {item!r}: {exc}")
+            norm = " ".join("|".join(sorted(w)) for w in words)
+            if norm in seen_terms:
+                fail(keys, f"rule {rid}: term {item!r} is already listed (in {seen_terms[norm]})")
+            seen_terms[norm] = rid
+            lists = {}
+            for k in ("unless_next", "unless_prev"):
+                v = opts.get(k, [])
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    fail(keys, f"rule {rid}: term {item!r}: `{k}` must be a list of words")
+                lists[k] = frozenset(x.lower() for x in v)
+            case = opts.get("case")
+            if case not in (None, "lower"):
+                fail(keys, f"rule {rid}: term {item!r}: `case` can only be `lower`")
+            for k in ("message", "suggestion"):
+                if k in opts and (not isinstance(opts[k], str) or not opts[k].strip()):
+                    fail(keys, f"rule {rid}: term {item!r}: `{k}` must be non-empty text")
+            if "message" in opts:
+                _check_template(opts["message"], lambda p, keys=keys: fail(keys, f"rule {rid}: {p}"))
+            terms.append(
+                Term(
+                    text=item,
+                    words=tuple(frozenset(w) for w in words),
+                    rule=rule,
+                    regex=phrase_regex(words),
+                    unless_next=lists["unless_next"],
+                    unless_prev=lists["unless_prev"],
+                    lower_case_only=case == "lower",
+                    message=opts.get("message", "").strip() or None,
+                    suggestion=opts.get("suggestion", "").strip() or None,
+                )
+            )
+
+    rs = RuleSet(
+        path=path,
+        rules=rules,
+        terms=terms,
+        exempt=exempt,
+        attribution_cues=attribution,
+        reporting_cues=reporting,
+        quoted_sources=sources,
+        attributed_quotes=attributed,
+        reported_clauses=reported,
+        scare_quote_max_words=max_words,
+    )
+    _compile(rs)
+    return rs
+
+
+def _check_template(template, fail):
+    try:
+        template.format(match="x")
+    except (KeyError, IndexError, ValueError):
+        fail("a message can only use the placeholder {match}")
+
+
+def _as_phrase(text: str) -> str:
+    """A literal phrase (a proper name) in the term syntax: words only, lower case."""
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower()))
+
+
+def phrases_regex(phrases, flags=re.IGNORECASE) -> re.Pattern | None:
+    """One regex for a list of literal phrases (space = any space or hyphen)."""
+    bodies = []
+    for ph in phrases:
+        parts = [re.escape(p) for p in re.split(r"[\s\-]+", ph.strip()) if p]
+        if parts:
+            bodies.append(SEP.join(parts))
+    if not bodies:
+        return None
+    bodies.sort(key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", flags)
+
+
+def _expand(words) -> list[str]:
+    """All the phrase strings a term can match, words joined by single spaces."""
+    out = [""]
+    for forms in words:
+        out = [f"{prefix} {form}" if prefix else form for prefix in out for form in sorted(forms)]
+    return out
+
+
+def _compile(rs: RuleSet) -> None:
+    by_first: dict = {}
+    by_phrase: dict = {}
+    for term in rs.terms:
+        for form in term.words[0]:
+            by_first.setdefault(form, []).append(term)
+        for phrase in _expand(term.words):
+            by_phrase.setdefault(phrase, []).append(term)
+    rs.by_first_word = by_first
+    rs.by_phrase = by_phrase
+    # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
+    # name, an attribution cue, a reporting cue or a quoted source.
+    kinds: dict = {}
+    for phrase in by_phrase:
+        kinds.setdefault(phrase, set()).add("term")
+    for kind, cues in (
+        ("exempt", [_as_phrase(e) for e in rs.exempt]),
+        ("attribution", rs.attribution_cues),
+        ("reporting", rs.reporting_cues),
+        ("source", rs.quoted_sources),
+    ):
+        for cue in cues:
+            if not cue:
+                continue
+            for phrase in _expand(phrase_words(cue)):
+                kinds.setdefault(phrase, set()).add(kind)
+    rs.kinds = {k: frozenset(v) for k, v in kinds.items()}
+    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+    # One pass of one prefix-factored regex finds the longest phrase at each position;
+    # a space in a phrase matches any run of spaces and hyphens.
+    body = _trie_regex(by_phrase).replace(re.escape(" "), SEP)
+    rs.phrase_re = re.compile(r"\b" + body + r"(?!\w)")
+    rs.exempt_re = cues_regex([_as_phrase(e) for e in rs.exempt])
+    rs.attribution_re = cues_regex(rs.attribution_cues)
+    rs.reporting_re = cues_regex(rs.reporting_cues)
+    rs.source_re = cues_regex(rs.quoted_sources, before_quote=True)
+
+
+def cues_regex(cues, before_quote=False) -> re.Pattern | None:
+    """Cue phrases use the term syntax (a|b alternatives, + inflections).
+
+    Compiled as one prefix-factored regex, matched against the lower-cased text."""
+    phrases = {p for c in cues for p in _expand(phrase_words(c))}
+    if not phrases:
+        return None
+    body = _trie_regex(phrases).replace(re.escape(" "), SEP)
+    tail = r"[\s,:]*$" if before_quote else r"(?!\w)"
+    return re.compile(r"\b" + body + tail)

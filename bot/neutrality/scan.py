@@ -1,0 +1,371 @@
+"""Scan one text for wording that takes sides: pure function, data in, flags out."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.findings import INFO
+
+from .rules import SEP, RuleSet, load_rules, phrases_regex
+
+SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
+SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
+
+_SEP_RUN = re.compile(SEP)
+_QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb`"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flagged phrase: offsets are code points into the scanned text, end exclusive."""
+
+    start: int
+    end: int
+    rule: str
+    category: str
+    severity: str
+    message: str
+    suggestion: str
+    match: str
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """(rule, normalised match): stable across re-runs, line moves and re-wrapping,
+        so that a chair's acceptance can be matched to the flag."""
+        return (self.rule, normalise_match(self.match))
+
+
+def normalise_match(text: str) -> str:
+    text = text.strip().strip(_QUOTE_CHARS).strip()
+    return _SEP_RUN.sub(" ", text).lower()
+
+
+# --- helpers on the text ----------------------------------------------------------------
+
+_QUOTE_RES = (
+    ('"', re.compile(r'"([^"\n]{1,400}?)"')),
+    ("\u201c", re.compile("\u201c([^\u201c\u201d\n]{1,400}?)\u201d")),
+    ("\u00ab", re.compile("\u00ab([^\u00ab\u00bb\n]{1,400}?)\u00bb")),
+    ("\u2018", re.compile("(?<![\\w])\u2018([^\u2018\u2019\n]{1,400}?)\u2019(?![\\w])")),
+    # Straight single quotes, not apostrophes: not after a letter, and not the
+    # tokenised possessive " ' s ".
+    ("'", re.compile(r"'(?!\s*s\b)([^'\n]{1,400}?)'(?!\w)")),
+)
+_PUNCT = re.compile(r"[.!?;\n]")
+_AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
+_PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
+_NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
+_WORDS = re.compile(r"[^\W_]+")
+_CONNECTORS = frozenset("of on for the and to in de la du des et".split())
+_CAPITALISED_FUNCTION_WORDS = frozenset(
+    "the a an this that these those it its in on at by for of and but or we our they he she as to "
+    "since from with after before during under according while when although".split()
+)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+class _Bounds:
+    """Sentence start offsets, computed on first use (most texts never need them)."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text):
+        self.text = text
+        self._starts = None
+
+    def __len__(self):
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        return self.starts[i]
+
+    @property
+    def starts(self):
+        if self._starts is None:
+            self._starts = _sentence_bounds(self.text)
+        return self._starts
+
+
+def _sentence_bounds(text: str) -> list[int]:
+    """Start offsets of sentences (0 included), sorted: after . ! ? ; followed by a
+    space, a closing quote or bracket, or the end; and after a line break."""
+    starts = [0]
+    n = len(text)
+    for m in _PUNCT.finditer(text):
+        e = m.end()
+        if e >= n or text[e] in _AFTER_END or m.group() == "\n":
+            starts.append(e)
+    return starts
+
+
+def _sentence_of(bounds, pos) -> tuple[int, int | None]:
+    """(start, end) of the sentence around `pos`; end is None for the last sentence."""
+    starts = bounds.starts if isinstance(bounds, _Bounds) else bounds
+    i = bisect_right(starts, pos)
+    return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bool:
+    """Is there a capitalised content word next to text[s:e], allowing one connector?"""
+    before = text[sentence_start:s]
+    words = _WORDS.findall(before)[-2:]
+    if words:
+        last = words[-1]
+        if last.lower() in _CONNECTORS and len(words) == 2:
+            last = words[0]
+        if _is_capitalised(last) and last.lower() not in _CAPITALISED_FUNCTION_WORDS:
+            return True
+    after = _WORDS.findall(text[e : e + 60])[:2]
+    if after:
+        nxt = after[0]
+        if nxt.lower() in _CONNECTORS and len(after) == 2:
+            nxt = after[1]
+        if _is_capitalised(nxt) and nxt.lower() not in _CAPITALISED_FUNCTION_WORDS:
+            return True
+    return False
+
+
+def _at_sentence_start(text: str, s: int, sentence_start: int) -> bool:
+    return not text[sentence_start:s].strip(" \t\u00a0\"'\u201c\u2018([-*")
+
+
+def _looks_like_name(text: str, s: int, e: int, sentence_start: int) -> bool:
+    """Capitalised Words inside a sentence are part of a proper name."""
+    words = _WORDS.findall(text[s:e])
+    if not words or not all(_is_capitalised(w) for w in words):
+        return False
+    if _neighbour_capitalised(text, s, e, sentence_start):
+        return True
+    return not _at_sentence_start(text, s, sentence_start)
+
+
+@lru_cache(maxsize=256)
+def _names_regex(names: tuple) -> re.Pattern | None:
+    return phrases_regex(names)
+
+
+def _spans(regex, text):
+    if regex is None:
+        return []
+    return [(m.start(), m.end()) for m in regex.finditer(text)]
+
+
+def _inside(spans, s, e) -> bool:
+    for a, b in spans:
+        if a < e and s < b:
+            return True
+    return False
+
+
+def _find_quotes(text):
+    """(outer_start, outer_end, inner_start, inner_end) of quotations, without overlaps."""
+    found = []
+    for opener, rx in _QUOTE_RES:
+        if opener not in text:
+            continue
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if s and text[s - 1].isalnum():  # an apostrophe, not a quotation mark
+                continue
+            if any(a < e and s < b for a, b, _, _ in found):
+                continue
+            found.append((s, e, m.start(1), m.end(1)))
+    found.sort()
+    return found
+
+
+_FIRST_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def _accept(rs, text, low, bounds, s, terms, end=None):
+    """The longest of `terms` that matches at `s` and passes its context conditions
+    (`end`: all the terms are known to match exactly text[s:end])."""
+    best = None
+    for term in terms:
+        if end is None:
+            m = term.regex.match(low, s)
+            if m is None or (best is not None and m.end() <= best[1]):
+                continue
+            e = m.end()
+        else:
+            e = end
+            if not (term.unless_next or term.unless_prev or term.lower_case_only):
+                return (term, e)
+        if term.unless_next:
+            nm = _NEXT_WORD.match(low, e)
+            if nm and nm.group(1) in term.unless_next:
+                continue
+        if term.unless_prev:
+            pm = _PREV_WORD.search(low, max(0, s - 40), s)
+            if pm and pm.group(1) in term.unless_prev:
+                continue
+        if term.lower_case_only:
+            original = text[s:e]
+            if sum(c.isupper() for c in original) > 1:
+                continue
+            if original[:1].isupper() and not _at_sentence_start(text, s, _sentence_of(bounds, s)[0]):
+                continue
+        best = (term, e)
+    return best
+
+
+# --- the scan -------------------------------------------------------------------------------
+
+
+def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Flag]:
+    """Flags in one text, sorted by position.
+
+    `proper_names` are extra exempt phrases (the entry's own name, acronym and
+    organisations). Matches inside exempt phrases or proper names are dropped. Matches
+    inside a quotation attributed to a source are dropped (or lowered to `info`, per the
+    rules file's `settings.attributed_quotes`); matches in a clause of reported speech
+    ("The secretariat stated that ...") are lowered to `info` (`settings.reported_clauses`).
+    """
+    if not isinstance(text, str):
+        raise TypeError("scan() needs a str")
+    rs = rules if rules is not None else load_rules()
+    if not text:
+        return []
+    low = _lower_same_length(text)
+    hits = list(rs.scan_re.finditer(low))
+    quotes = _find_quotes(text) if ('"' in text or "'" in text or "\u201c" in text or "\u2018" in text or "\u00ab" in text) else []
+    if not hits and not quotes:
+        return []
+
+    # Sort the hits of the one pass by kind.
+    kinds = rs.kinds
+    candidates, exempt, cues, reporting, sources = [], [], [], [], []
+    for m in hits:
+        g = m.group()
+        if not g.isalpha() and not (g.isascii() and "-" not in g and "  " not in g and "\t" not in g and "\n" not in g):
+            g = _SEP_RUN.sub(" ", g)
+        kind = kinds.get(g)
+        if kind is None:  # pragma: no cover - the regex only matches known phrases
+            continue
+        if "term" in kind:
+            candidates.append((m.start(), m.end(), g))
+        if "exempt" in kind:
+            exempt.append(m.span())
+        if "attribution" in kind:
+            cues.append(m.span())
+        if "reporting" in kind:
+            reporting.append(m.end())
+        if "source" in kind:
+            sources.append(m.end())
+    if not candidates and not quotes:
+        return []
+    if proper_names:
+        names = tuple(sorted({n.strip() for n in proper_names if isinstance(n, str) and n.strip()}))
+        if names:
+            exempt += _spans(_names_regex(names), text)
+    bounds = _Bounds(text)
+
+    attributed, unattributed = [], []
+    for q in quotes:
+        if _attributed(low, q, bounds, cues, sources):
+            attributed.append((q[0], q[1]))
+        else:
+            unattributed.append(q)
+
+    reported = []
+    if rs.reported_clauses != "keep":
+        for pos in reporting:
+            _, sent_end = _sentence_of(bounds, pos - 1)
+            reported.append((pos, sent_end if sent_end is not None else len(text)))
+
+    flags: list[Flag] = []
+    for s, cand_end, key in candidates:
+        best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
+        if best is None:
+            # The longest phrase here is ruled out by its context: try shorter ones.
+            first = _FIRST_WORD.match(low, s)
+            best = _accept(rs, text, low, bounds, s, rs.by_first_word.get(first.group(), ()) if first else ())
+        if best is None:
+            continue
+        term, e = best
+        if exempt and _inside(exempt, s, e):
+            continue
+        if text[s].isupper() and _looks_like_name(text, s, e, _sentence_of(bounds, s)[0]):
+            continue
+        severity = term.rule.severity
+        if attributed and _inside(attributed, s, e):
+            if rs.attributed_quotes == "drop":
+                continue
+            severity = INFO
+        elif reported and _inside(reported, s, e):
+            if rs.reported_clauses == "drop":
+                continue
+            severity = INFO
+        match = text[s:e]
+        flags.append(
+            Flag(
+                start=s,
+                end=e,
+                rule=term.rule.id,
+                category=term.rule.category,
+                severity=severity,
+                message=(term.message or term.rule.message).format(match=match),
+                suggestion=term.suggestion or term.rule.suggestion,
+                match=match,
+            )
+        )
+
+    if unattributed and rs.scare_quote_max_words:
+        doubt = rs.rule_or_none("neutrality/doubt")
+        if doubt is not None:
+            for s, e, is_, ie in unattributed:
+                inner = text[is_:ie].strip()
+                words = _WORDS.findall(inner)
+                if not words or len(words) > rs.scare_quote_max_words or not inner[:1].islower():
+                    continue
+                if exempt and _inside(exempt, s, e):
+                    continue
+                if any(f.start < e and s < f.end for f in flags):
+                    continue
+                match = text[s:e]
+                flags.append(
+                    Flag(
+                        start=s,
+                        end=e,
+                        rule=doubt.id,
+                        category=doubt.category,
+                        severity=doubt.severity,
+                        message=SCARE_QUOTE_MESSAGE.format(match=match),
+                        suggestion=SCARE_QUOTE_SUGGESTION,
+                        match=match,
+                    )
+                )
+            flags.sort(key=lambda f: (f.start, f.end))
+    return flags
+
+
+def _attributed(low: str, quote, bounds, cues, sources) -> bool:
+    """Is the quotation attributed to a source (a cue before it in its sentence, a cue
+    just after it, or the name of a document right before it)?"""
+    s, e, _, _ = quote
+    sent_start, _ = _sentence_of(bounds, s)
+    for a, b in cues:
+        if sent_start <= a and b <= s:
+            return True
+        if e <= a <= e + 60:
+            between = low[e:a]
+            if not _SENTENCE_END.search(between) and len(_WORDS.findall(between)) <= 4:
+                return True
+    for b in sources:
+        if b <= s and not low[b:s].strip(" \t,:"):
+            return True
+    return False

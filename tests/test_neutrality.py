@@ -1,0 +1,361 @@
+"""The neutral-wording checker: rules behaviour, spans, names, quotations, identity."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.findings import INFO, WARNING
+from bot.neutrality import Flag, RulesError, load_rules, parse_rules, scan
+from bot.neutrality.rules import DEFAULT_RULES_PATH, inflections
+
+
+def flagged(text, **kw):
+    return [(f.rule, f.match) for f in scan(text, **kw)]
+
+
+def rules_of(text, **kw):
+    return {f.rule for f in scan(text, **kw) if f.severity == WARNING}
+
+
+# --- the rules file -----------------------------------------------------------------
+
+
+def test_default_rules_file_is_in_schema_and_loads():
+    assert DEFAULT_RULES_PATH.parts[-3:] == ("schema", "neutrality", "rules.yaml")
+    rs = load_rules()
+    ids = {r.id for r in rs.rules}
+    assert {
+        "neutrality/puffery",
+        "neutrality/editorialising",
+        "neutrality/weasel",
+        "neutrality/loaded-label",
+        "neutrality/doubt",
+        "neutrality/reporting-verb",
+        "neutrality/relative-time",
+        "neutrality/advocacy",
+    } <= ids
+    for r in rs.rules:
+        assert r.message and r.suggestion and r.category and r.severity == WARNING
+
+
+def test_rules_are_compiled_once_and_cached():
+    assert load_rules() is load_rules()
+    assert load_rules(DEFAULT_RULES_PATH) is load_rules()
+
+
+# --- what it flags, one example per category ----------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("The checklist is a landmark instrument.", "neutrality/puffery"),
+        ("ICANN runs a world-class security team.", "neutrality/puffery"),
+        ("The memorandum has been highly successful.", "neutrality/puffery"),
+        ("The programme has had a direct and positive impact on access.", "neutrality/puffery"),
+        ("We are proud to host the forum.", "neutrality/puffery"),
+        ("Our organisation brings together 40 teams.", "neutrality/puffery"),
+        ("Unfortunately, the checklist has no monitoring.", "neutrality/editorialising"),
+        ("Needless to say, the meetings are open.", "neutrality/editorialising"),
+        ("It is widely believed that spam fell.", "neutrality/weasel"),
+        ("Experts agree that the framework works.", "neutrality/weasel"),
+        ("Research has shown that take-up rose.", "neutrality/weasel"),
+        ("Many observers consider the forum inclusive.", "neutrality/weasel"),
+        ("The so-called multistakeholder model was adopted.", "neutrality/loaded-label"),
+        ("The regime imposed new rules.", "neutrality/loaded-label"),
+        ("The forum is a talking shop.", "neutrality/loaded-label"),
+        ("The alleged benefits were not measured.", "neutrality/doubt"),
+        ("The 'defector' gave evidence.", "neutrality/doubt"),
+        ("The secretariat admitted that the database was old.", "neutrality/reporting-verb"),
+        ("The audit revealed gaps in funding.", "neutrality/reporting-verb"),
+        ("The group recently published a handbook.", "neutrality/relative-time"),
+        ("Last year the forum added a track.", "neutrality/relative-time"),
+        ("To date, 23 economies have reported.", "neutrality/relative-time"),
+        ("All economies should adopt the checklist.", "neutrality/advocacy"),
+        ("Governments must join the convention.", "neutrality/advocacy"),
+        ("The principles are a vital tool for policy makers.", "neutrality/advocacy"),
+    ],
+)
+def test_each_category_is_flagged(text, rule):
+    assert rule in rules_of(text)
+
+
+@pytest.mark.parametrize("word", ["pioneer", "pioneers", "pioneered", "pioneering"])
+def test_inflections_match(word):
+    assert flagged(f"The OECD {word} the approach.") == [("neutrality/puffery", word)]
+
+
+def test_inflection_generator():
+    assert {"pioneer", "pioneers", "pioneered", "pioneering"} <= inflections("pioneer")
+    assert {"admit", "admits", "admitted", "admitting"} <= inflections("admit")
+    assert {"urge", "urges", "urged", "urging"} <= inflections("urge")
+    assert {"study", "studies", "studied"} <= inflections("study")
+
+
+@pytest.mark.parametrize("text", ["UNFORTUNATELY the text", "Unfortunately the text", "unFortunately the text"])
+def test_case_insensitive(text):
+    assert rules_of(text) == {"neutrality/editorialising"}
+
+
+@pytest.mark.parametrize("text", ["a world-class team", "a world class team", "a world - class team", "a world\u2013class team"])
+def test_phrases_match_across_spaces_and_hyphens(text):
+    assert [f.rule for f in scan(text)] == ["neutrality/puffery"]
+
+
+def test_multi_word_phrase_is_one_flag_with_the_whole_span():
+    text = "Clearly, it is widely believed that the forum works."
+    flags = scan(text)
+    assert [(f.rule, f.match) for f in flags] == [
+        ("neutrality/editorialising", "Clearly"),
+        ("neutrality/weasel", "it is widely believed"),
+    ]
+
+
+def test_longest_phrase_wins():
+    flags = scan("The centre is world renowned.")
+    assert [f.match for f in flags] == ["world renowned"]
+
+
+# --- spans -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The OECD pioneered a landmark approach.",
+        "Café society: the régime’s so-called “reforms” were recently adopted.",
+        "Emoji 🎉 first: the landmark 🎉 treaty, unfortunately.",
+        "Tab\tseparated\tlandmark\ttext",
+    ],
+)
+def test_spans_are_exact_code_point_offsets(text):
+    flags = scan(text)
+    assert flags
+    for f in flags:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.match
+
+
+def test_span_with_non_ascii_and_expanding_lowercase():
+    # "İ".lower() is two code points: offsets must still point into the original text.
+    text = "İİİ the landmark treaty"
+    (f,) = scan(text)
+    assert text[f.start : f.end] == "landmark"
+
+
+# --- proper names are not opinions ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IGF Best Practice Forum on Cybersecurity published its report in 2016.",
+        "The Dynamic Coalition on Innovative Approaches to Connecting the Unconnected met in 2019.",
+        "The Freedom Online Coalition was founded in 2011.",
+        "The NATO Cooperative Cyber Defence Centre of Excellence hosts a conference.",
+        "The Leading Group on Innovative Financing for Development met in Paris.",
+    ],
+)
+def test_builtin_and_capitalised_names_are_not_flagged(text):
+    assert scan(text) == []
+
+
+def test_entry_own_names_are_exempt():
+    text = "The Pioneering Networks Alliance (PNA) connects pioneering networks."
+    assert flagged(text, proper_names=("Pioneering Networks Alliance", "PNA")) == [
+        ("neutrality/puffery", "pioneering")
+    ]
+    # lower-case occurrences of the entry's name are exempt too
+    assert scan("the world-class alliance met", proper_names=["World-Class Alliance"]) == []
+
+
+def test_sentence_initial_capital_is_not_a_name():
+    assert flagged("Unfortunately, the group never met.") == [("neutrality/editorialising", "Unfortunately")]
+    assert flagged("Pioneering work by ICANN followed.") == [("neutrality/puffery", "Pioneering")]
+
+
+def test_first_person_but_not_the_us():
+    assert flagged("The US and the EU signed it.") == []
+    assert ("neutrality/puffery", "us") in flagged("It helps us grow.")
+
+
+# --- attributed quotations and reported speech -------------------------------------------------
+
+
+def test_attributed_quotation_is_dropped():
+    text = 'The organisation describes its mission as "a world-class forum for dialogue".'
+    assert scan(text) == []
+    text = 'According to its 2019 annual report, the network "has had a direct and positive impact".'
+    assert scan(text) == []
+    text = '"We are proud of our landmark work," the chair said.'
+    assert scan(text) == []
+
+
+def test_quotation_attributed_to_a_document_is_dropped():
+    assert scan('The 2016 resolution "urges Member States to join" the convention.') == []
+
+
+def test_unattributed_quotation_is_the_registry_voice():
+    assert "neutrality/puffery" in rules_of('The network is "a landmark achievement for the whole region".')
+
+
+def test_scare_quotes_are_flagged_but_quoted_titles_are_not():
+    (f,) = scan('The group\'s "independent" review was funded by members.')
+    assert (f.rule, f.match) == ("neutrality/doubt", '"independent"')
+    assert scan('The handbook "Routing Security" was published in 2016.') == []
+    assert scan('The ministers described the agreement as "historic".') == []
+
+
+def test_reported_clause_is_lowered_to_info():
+    flags = scan("The secretariat stated that members should join the network.")
+    assert [(f.rule, f.severity) for f in flags] == [("neutrality/advocacy", INFO)]
+    # the loaded reporting verb itself is the registry's word, not the source's
+    flags = scan("The secretariat claimed that members should join.")
+    assert ("neutrality/reporting-verb", WARNING) in [(f.rule, f.severity) for f in flags]
+
+
+def test_attributed_quote_mode_lower_keeps_an_info_flag(tmp_path):
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8").replace("attributed_quotes: drop", "attributed_quotes: lower")
+    rs = parse_rules(text, "lowered.yaml")
+    flags = scan('The organisation describes itself as "a world-class forum".', rules=rs)
+    assert [(f.match, f.severity) for f in flags] == [("world-class", INFO)]
+
+
+# --- hard neutral cases from the domain ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The panel hears complaints about alleged infringements of trademark rights.",
+        "The group's report examines the liability regime for intermediaries.",
+        "Under the convention, each party must designate a contact point.",
+        "The standard defines a key signing key and a zone signing key.",
+        "ICANN coordinates the Internet's unique identifiers.",
+        "The policy sets out how disputes over domain name claims are resolved.",
+        "The member was admitted as an observer in 2012.",
+        "The first meeting took place in Nairobi in 2011.",
+        "The checklist was last revised in 2019.",
+        "Since 2009, the forum has met annually.",
+        "The mechanism addresses the Internet as critical information infrastructure.",
+    ],
+)
+def test_domain_terms_are_not_flagged(text):
+    assert [f for f in scan(text) if f.severity == WARNING] == []
+
+
+# --- identity ---------------------------------------------------------------------------------------
+
+
+def test_identity_is_stable_across_position_case_and_hyphenation():
+    a = scan("The world-class team.")[0]
+    b = scan("Intro sentence here. Then a WORLD  class team!")[0]
+    assert a.identity == b.identity == ("neutrality/puffery", "world class")
+    assert a.identity != scan("A landmark team.")[0].identity
+
+
+def test_scan_is_deterministic():
+    text = "Clearly the so-called regime recently claimed a landmark, 'defector' and all."
+    assert scan(text) == scan(text)
+
+
+def test_flag_is_frozen():
+    f = scan("A landmark.")[0]
+    assert isinstance(f, Flag)
+    with pytest.raises(AttributeError):
+        f.start = 3  # type: ignore[misc]
+
+
+def test_empty_and_neutral_texts():
+    assert scan("") == []
+    assert scan("The root zone was signed on 15 July 2010.") == []
+    with pytest.raises(TypeError):
+        scan(None)  # type: ignore[arg-type]
+
+
+# --- malformed rules files -----------------------------------------------------------------------
+
+
+MINIMAL = """\
+version: 1
+rules:
+  - id: neutrality/puffery
+    category: puffery
+    severity: warning
+    message: '"{match}" is promotional'
+    suggestion: state facts
+    terms:
+      - landmark
+"""
+
+
+def test_minimal_rules_file(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text(MINIMAL, encoding="utf-8")
+    rs = load_rules(p)
+    assert [f.match for f in scan("a landmark and a world-class team", rules=rs)] == ["landmark"]
+
+
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("version: 1\nrules: [\n", 3, "not valid YAML"),
+        ("- just\n- a list\n", None, "must be a mapping"),
+        ("version: 2\nrules: []\n", 1, "version: 1"),
+        (MINIMAL.replace("severity: warning", "severity: loud"), 5, "severity must be one of"),
+        (MINIMAL.replace("    suggestion: state facts\n", ""), 3, "missing `suggestion`"),
+        (MINIMAL.replace("      - landmark", "      - land@mark"), 9, "is not a word"),
+        (MINIMAL.replace("      - landmark", "      - landmark\n      - Landmark"), 10, "already listed"),
+        (MINIMAL.replace("id: neutrality/puffery", "id: puffery"), 3, "neutrality/some-name"),
+        (MINIMAL.replace("'\"{match}\" is promotional'", "'{what} is promotional'"), 6, "placeholder {match}"),
+        (MINIMAL + "colour: blue\n", 10, "unknown key `colour`"),
+        (MINIMAL.replace("      - landmark", "      - term: landmark\n        unless_next: after"), 9, "list of words"),
+    ],
+)
+def test_malformed_rules_file_names_file_line_and_problem(tmp_path, text, line, words):
+    p = tmp_path / "bad-rules.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_rules(p)
+    message = str(info.value)
+    assert message.startswith(str(p))
+    assert words in message
+    if line is not None:
+        assert info.value.line == line, message
+        assert f"{p}:{line}:" in message
+    assert "\n" not in message
+
+
+def test_missing_rules_file(tmp_path):
+    with pytest.raises(RulesError, match="cannot read the rules file"):
+        load_rules(tmp_path / "absent.yaml")
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+_alphabet = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ.,;:!?'\"-–“”‘’()\n\t0123456789éİß🎉")
+    + ["landmark", " so-called ", " it is widely believed ", " should adopt ", " 'x' ", " Best Practice Forum ",
+       " said that ", " according to ", " recently ", " The ", " us ", " US "]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_alphabet, max_size=60).map("".join), st.lists(st.text(max_size=12), max_size=3))
+def test_scan_never_raises_and_spans_are_in_range(text, names):
+    flags = scan(text, proper_names=names)
+    previous = -1
+    for f in flags:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.match
+        assert f.severity in (WARNING, INFO)
+        assert f.start >= previous
+        previous = f.start
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_scan_never_raises_on_any_unicode(text):
+    for f in scan(text):
+        assert text[f.start : f.end] == f.match

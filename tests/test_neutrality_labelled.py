@@ -1,0 +1,58 @@
+"""Regression guard on the labelled sentence set (tests/data/neutrality/labelled.tsv).
+
+The figures themselves come from `python benchmarks/neutrality_eval.py`; these tests only
+keep the checker above the issue's targets so a rules change cannot silently undo them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import neutrality_eval as ev  # noqa: E402
+
+from bot.neutrality import load_rules  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return ev.read_labelled(ev.LABELLED)
+
+
+def test_labelled_set_shape(rows):
+    assert len(rows) >= 200
+    counts = Counter((split, gold) for split, gold, _, _ in rows)
+    assert set(counts) == {("dev", True), ("dev", False), ("test", True), ("test", False)}
+    neutral = sum(1 for _, gold, _, _ in rows if not gold)
+    assert abs(neutral - len(rows) / 2) <= 5
+    assert len({s for *_, s in rows}) == len(rows), "duplicate sentences"
+    cats = {c for _, gold, c, _ in rows if not gold}
+    assert {"name", "date", "quote", "term"} <= cats
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_rules_meet_targets(rows, split):
+    rs = load_rules()
+    part = [r for r in rows if r[0] == split]
+    p, r, f, *_ = ev.prf([(gold, ev.rules_count(s, rs) > 0) for _, gold, _, s in part])
+    assert p >= 0.9 and r >= 0.85, (p, r, f)
+
+
+def test_rules_beat_the_word_list_baseline(rows):
+    rs = load_rules()
+    part = [r for r in rows if r[0] == "test"]
+    f_rules = ev.prf([(gold, ev.rules_count(s, rs) > 0) for _, gold, _, s in part])[2]
+    f_base = ev.prf([(gold, ev.baseline_count(s) > 0) for _, gold, _, s in part])[2]
+    assert f_rules > f_base
+
+
+def test_eval_script_runs_without_shared_data(tmp_path, capsys):
+    assert ev.main(["--wnc", str(tmp_path / "absent")]) == 0
+    out = capsys.readouterr().out
+    assert "skipped" in out and "ms per 1000 texts" in out
