@@ -218,6 +218,7 @@ class Repo:
     check_runs: list[CheckRun] = field(default_factory=list)
     dispatches: list[Dispatch] = field(default_factory=list)
     pushed_at: str | None = None
+    collaborators: set[str] = field(default_factory=set)
 
     @property
     def full_name(self) -> str:
