@@ -1,0 +1,1 @@
+from tests.ghsim.fixtures import sim  # noqa: F401
