@@ -813,17 +813,17 @@ def create_status(ctx, owner, repo, sha):
     return 201, ctx.r.status(rp, s)
 
 
-def _commit_or_422(rp: Repo, ref: str) -> str:
+def _commit_or_404(rp: Repo, ref: str) -> str:
     sha = rp.resolve(ref)
     if sha is None:
-        raise ApiError(422, f"No commit found for SHA: {ref}")
+        raise ApiError(404, f"No commit found for SHA: {ref}")
     return sha
 
 
 @route("GET", "/repos/{owner}/{repo}/commits/{ref}/statuses")
 def list_statuses(ctx, owner, repo, ref):
     rp = ctx.repo(owner, repo)
-    sha = _commit_or_422(rp, ref)
+    sha = _commit_or_404(rp, ref)
     items = [s for s in reversed(rp.statuses) if s.sha == sha]
     return 200, [ctx.r.status(rp, s) for s in ctx.paginate(items)]
 
@@ -831,7 +831,7 @@ def list_statuses(ctx, owner, repo, ref):
 @route("GET", "/repos/{owner}/{repo}/commits/{ref}/status")
 def combined_status(ctx, owner, repo, ref):
     rp = ctx.repo(owner, repo)
-    sha = _commit_or_422(rp, ref)
+    sha = _commit_or_404(rp, ref)
     latest: dict[str, Status] = {}
     for s in rp.statuses:
         if s.sha == sha:
@@ -892,7 +892,7 @@ def update_check_run(ctx, owner, repo, check_run_id):
 @route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs")
 def list_check_runs(ctx, owner, repo, ref):
     rp = ctx.repo(owner, repo)
-    sha = _commit_or_422(rp, ref)
+    sha = _commit_or_404(rp, ref)
     items = [c for c in rp.check_runs if c.head_sha == sha and
              (ctx.q("check_name") is None or c.name == ctx.q("check_name"))]
     if ctx.q("filter", "latest") == "latest":
