@@ -65,6 +65,9 @@ def test_pull_request_lifecycle(sim, gh):
     assert [c.body for c in sim.comments(REPO, number)] == ["<!-- bot -->\nall good"]
     assert sim.comments(REPO, number)[0].user.login == "github-actions[bot]"
 
+    with pytest.raises(github.GithubException) as exc:
+        pr.create_review_request(reviewers=["stranger"])
+    assert exc.value.status == 422 and "collaborators" in exc.value.data["message"]
     pr.create_review_request(reviewers=["maintainer"])
     users, _teams = pr.get_review_requests()
     assert [u.login for u in users] == ["maintainer"]
@@ -210,6 +213,7 @@ def test_rerun_on_unchanged_state_makes_zero_writes(sim, gh):
     assert [lab.name for lab in again.labels] == ["needs-review"]
     assert [c.body for c in again.get_issue_comments()] == ["<!-- bot -->"]
     assert sim.writes() == [] and len(sim.requests()) == 3
+    assert {e.token for e in sim.requests()} == {"t"}
 
 
 def test_get_user_is_forbidden_for_a_workflow_token(sim, gh):

@@ -518,6 +518,10 @@ def request_reviewers(ctx, owner, repo, pull_number):
     logins = ctx.json().get("reviewers") or []
     if issue.user.login in logins:
         raise ApiError(422, "Review cannot be requested from pull request author.")
+    strangers = [x for x in logins if x not in rp.collaborators and x != rp.owner.login]
+    if strangers:
+        raise ApiError(422, "Reviews may only be requested from collaborators. One or more of the users "
+                            f"or teams you specified is not a collaborator of the {rp.full_name} repository.")
     ctx.sim.request_reviewers(rp, issue.number, logins)
     return 201, ctx.r.pull(rp, issue, full=False)
 

@@ -96,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         method = self.command
         entry = LogEntry(method=method, path=path, query=query, write=method in WRITE_METHODS)
+        auth = self.headers.get("Authorization") or ""
+        entry.token = auth.split(" ", 1)[1] if " " in auth else None
         with sim.lock:
             sim.log.append(entry)
         body = None

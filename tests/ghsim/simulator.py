@@ -33,6 +33,7 @@ class LogEntry:
     template: str | None = None  # OpenAPI path template, when one matched
     routed: bool = False          # a simulator handler served it
     fault: str | None = None      # name of the injected fault, if any
+    token: str | None = None      # the Authorization token the client sent
     request_body: Any = None
     response_body: Any = None
     violations: list[str] = field(default_factory=list)
@@ -109,7 +110,15 @@ class Simulator:
             return "OWNER"
         if user.login in repo.collaborators:
             return "COLLABORATOR"
+        tip = repo.branches.get(repo.default_branch)
+        if tip and any(repo.commits[s].author.login == user.login for s in repo.ancestors(tip)):
+            return "CONTRIBUTOR"
         return "NONE"
+
+    def add_collaborator(self, repo, login: str) -> None:
+        with self.lock:
+            self.user(login)
+            self.repo(repo).collaborators.add(login)
 
     # -- set-up: repositories and git ------------------------------------------
     def create_repo(self, full_name: str, files: dict | None = None, *, default_branch: str = "main",
