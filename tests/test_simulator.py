@@ -114,6 +114,7 @@ def test_bot_opens_pull_request_from_issue_form(sim, gh):
     with pytest.raises(github.GithubException) as exc:
         repo.create_pull(base="main", head="issue-1", title="dup", body="")
     assert exc.value.status == 422
+    assert [i.number for i in repo.get_issues(state="open")] == [2, 1]  # PRs are issues too
     repo.get_issue(issue_no).edit(state="closed")
     assert sim.issue(REPO, issue_no).state == "closed"
     assert repo.get_git_ref("heads/issue-1").object.sha == sim.branch_sha(REPO, "issue-1")
@@ -214,6 +215,15 @@ def test_rerun_on_unchanged_state_makes_zero_writes(sim, gh):
     assert [c.body for c in again.get_issue_comments()] == ["<!-- bot -->"]
     assert sim.writes() == [] and len(sim.requests()) == 3
     assert {e.token for e in sim.requests()} == {"t"}
+
+
+def test_tokens_act_as_their_users(sim, gh):
+    sim.add_token("app-token", "registry-bot[bot]")
+    n = sim.open_issue(REPO, "bob", "x")
+    github_client(sim, token="app-token").get_repo(REPO).get_issue(n).create_comment("hi")
+    gh.get_repo(REPO).get_issue(n).create_comment("hello")
+    assert [(c.user.login, c.user.type) for c in sim.comments(REPO, n)] == [
+        ("registry-bot[bot]", "Bot"), ("github-actions[bot]", "Bot")]
 
 
 def test_get_user_is_forbidden_for_a_workflow_token(sim, gh):

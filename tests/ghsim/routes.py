@@ -52,6 +52,7 @@ class Ctx:
     path: str
     query: dict[str, list[str]]
     body: Any
+    actor: Any = None  # the User the request's token acts as
     headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -122,7 +123,8 @@ def route(method: str, template: str):
     return deco
 
 
-def dispatch(sim, method: str, path: str, query: dict, body: Any) -> tuple[int, Any, dict, str | None]:
+def dispatch(sim, method: str, path: str, query: dict, body: Any,
+             token: str | None = None) -> tuple[int, Any, dict, str | None]:
     """(status, body, headers, template of the route that served it or None)."""
     matches = [(t, rx.match(path), fn) for meth, t, rx, fn in ROUTES if meth == method]
     matches = [(t, mt, fn) for t, mt, fn in matches if mt]
@@ -130,7 +132,7 @@ def dispatch(sim, method: str, path: str, query: dict, body: Any) -> tuple[int, 
         return 404, ApiError(404, "Not Found").body(), {}, None
     # The most literal segments win (/issues/comments/{id} over /issues/{n}/comments).
     template, mt, fn = max(matches, key=lambda x: sum(1 for s in x[0].split("/") if s and s[0] != "{"))
-    ctx = Ctx(sim, method, path, query, body)
+    ctx = Ctx(sim, method, path, query, body, actor=sim.actor_for(token))
     params = {k: urllib.parse.unquote(v) for k, v in mt.groupdict().items()}
     try:
         with sim.lock:
@@ -355,7 +357,7 @@ def put_contents(ctx, owner, repo, path):
     if old is not None and body.get("sha") != old.sha:
         raise ApiError(409, f"{path} does not match {body.get('sha')}")
     sim = ctx.sim
-    who = sim.actor
+    who = ctx.actor
     new_tree = dict(tree)
     new_tree[path] = m.Entry(content)
     sha = sim._commit(rp, [rp.branches[branch]], new_tree, body.get("message", ""), who)
@@ -437,7 +439,7 @@ def create_pull(ctx, owner, repo):
             "resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}])
     if not body.get("title"):
         raise invalid("title", code="missing_field", resource="PullRequest")
-    number = ctx.sim.open_pull(rp, head, base, user=ctx.sim.actor.login, title=body["title"],
+    number = ctx.sim.open_pull(rp, head, base, user=ctx.actor.login, title=body["title"],
                                body=body.get("body"), draft=bool(body.get("draft")))
     rp.issues[number].pull.maintainer_can_modify = bool(body.get("maintainer_can_modify"))
     return 201, ctx.r.pull(rp, rp.issues[number])
@@ -496,9 +498,9 @@ def create_review(ctx, owner, repo, pull_number):
     issue = ctx.issue(rp, pull_number, pull=True)
     body = ctx.json()
     event = body.get("event", "PENDING")
-    if issue.user.login == ctx.sim.actor.login and event in ("APPROVE", "REQUEST_CHANGES"):
+    if issue.user.login == ctx.actor.login and event in ("APPROVE", "REQUEST_CHANGES"):
         raise ApiError(422, "Unprocessable Entity", [f"Can not {event.lower().replace('_', ' ')} your own pull request"])
-    rid = ctx.sim.review(rp, issue.number, ctx.sim.actor.login, event,
+    rid = ctx.sim.review(rp, issue.number, ctx.actor.login, event,
                          commit_id=body.get("commit_id"), body=body.get("body", ""))
     review = next(r for r in issue.pull.reviews if r.id == rid)
     return 200, ctx.r.review(rp, issue, review)
@@ -563,7 +565,7 @@ def merge(ctx, owner, repo, pull_number):
     if ctx.sim._mergeable(rp, issue) is not True:
         raise ApiError(405, "Pull Request is not mergeable", docs=docs)
     sha = ctx.sim._merge(rp, issue, method, body.get("commit_title"), body.get("commit_message"),
-                         ctx.sim.actor)
+                         ctx.actor)
     return 200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
 
 
@@ -574,9 +576,22 @@ def create_issue(ctx, owner, repo):
     body = ctx.json()
     if not body.get("title"):
         raise invalid("title", code="missing_field")
-    n = ctx.sim.open_issue(rp, ctx.sim.actor.login, str(body["title"]), body.get("body"),
+    n = ctx.sim.open_issue(rp, ctx.actor.login, str(body["title"]), body.get("body"),
                            labels=[lab if isinstance(lab, str) else lab["name"] for lab in body.get("labels", [])])
     return 201, ctx.r.issue(rp, rp.issues[n])
+
+
+@route("GET", "/repos/{owner}/{repo}/issues")
+def list_issues(ctx, owner, repo):
+    rp = ctx.repo(owner, repo)
+    state = ctx.q("state", "open")
+    wanted = {x.strip().lower() for x in (ctx.q("labels") or "").split(",") if x.strip()}
+    out = [i for i in rp.issues.values()
+           if (state == "all" or i.state == state) and wanted <= {n.lower() for n in i.labels}
+           and (ctx.q("creator") is None or i.user.login == ctx.q("creator"))]
+    key = (lambda i: i.updated_at) if ctx.q("sort") == "updated" else (lambda i: i.created_at)
+    out.sort(key=lambda i: (key(i), i.number), reverse=ctx.q("direction", "desc") == "desc")
+    return 200, [ctx.r.issue(rp, i) for i in ctx.paginate(out)]
 
 
 @route("GET", "/repos/{owner}/{repo}/issues/{issue_number}")
@@ -620,7 +635,7 @@ def create_comment(ctx, owner, repo, issue_number):
     if len(text) > 65536:
         raise invalid("body", code="custom", resource="IssueComment",
                       message="Body is too long (maximum is 65536 characters)")
-    cid = ctx.sim.comment(rp, issue.number, ctx.sim.actor.login, text)
+    cid = ctx.sim.comment(rp, issue.number, ctx.actor.login, text)
     return 201, ctx.r.comment(rp, ctx.sim._comments[rp.full_name][cid])
 
 
@@ -677,9 +692,9 @@ def add_reaction(ctx, owner, repo, comment_id):
     if content not in REACTIONS:
         raise invalid("content", resource="Reaction")
     for x in c.reactions:
-        if x.user.login == ctx.sim.actor.login and x.content == content:
+        if x.user.login == ctx.actor.login and x.content == content:
             return 200, ctx.r.reaction(x)
-    x = m.Reaction(id=ctx.sim.new_id(), user=ctx.sim.actor, content=content, created_at=ctx.sim.now())
+    x = m.Reaction(id=ctx.sim.new_id(), user=ctx.actor, content=content, created_at=ctx.sim.now())
     c.reactions.append(x)
     return 201, ctx.r.reaction(x)
 
@@ -812,7 +827,7 @@ def create_status(ctx, owner, repo, sha):
     t = ctx.sim.now()
     s = Status(id=ctx.sim.new_id(), sha=sha, state=body["state"], context=body.get("context") or "default",
                description=body.get("description"), target_url=body.get("target_url"),
-               creator=ctx.sim.actor, created_at=t, updated_at=t)
+               creator=ctx.actor, created_at=t, updated_at=t)
     rp.statuses.append(s)
     return 201, ctx.r.status(rp, s)
 
@@ -942,6 +957,6 @@ def dispatch_workflow(ctx, owner, repo, workflow_id):
     inputs = body.get("inputs") or {}
     if len(inputs) > 25:
         raise ApiError(422, "you may only define up to 25 `inputs` for a `workflow_dispatch` event")
-    rp.dispatches.append(Dispatch(workflow_id=path, ref=ref, inputs=inputs, user=ctx.sim.actor,
+    rp.dispatches.append(Dispatch(workflow_id=path, ref=ref, inputs=inputs, user=ctx.actor,
                                   at=ctx.sim.now()))
     return 204, None

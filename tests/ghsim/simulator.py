@@ -63,7 +63,8 @@ class Simulator:
         self.render = Renderer(self)
         self._comments: dict[str, dict[int, Comment]] = {}   # repo full name -> id -> comment
         self._workflow_ids: dict[tuple[str, str], int] = {}
-        self.actor = self.user(actor, type="Bot")
+        self.actor = self.user(actor, type="Bot")   # who an unknown token acts as
+        self.tokens: dict[str, str] = {}            # token -> login, see add_token
         self.base_url = ""
         self._server = None
 
@@ -101,6 +102,15 @@ class Simulator:
                 kind = "Bot" if login.endswith("[bot]") else type
                 self.users[login] = User(login=login, id=self.new_id(), type=kind)
             return self.users[login]
+
+    def add_token(self, token: str, login: str, type: str = "User") -> None:
+        """Requests with this token act as `login` (default: every token is `actor`)."""
+        with self.lock:
+            self.tokens[token] = self.user(login, type=type).login
+
+    def actor_for(self, token: str | None) -> User:
+        login = self.tokens.get(token or "")
+        return self.users[login] if login else self.actor
 
     def repo(self, repo: str | Repo) -> Repo:
         return repo if isinstance(repo, Repo) else self.repos[repo]

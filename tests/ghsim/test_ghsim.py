@@ -83,3 +83,28 @@ def test_unavailable_spec_skips_locally_and_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="unavailable in CI"):
         fixtures._unavailable("no npm")
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_fixture_fails_a_test_at_teardown_on_a_violation(pytester, monkeypatch):
+    """End to end: an inner test whose simulator sent a malformed response errors at teardown."""
+    pytester.makeconftest("from tests.ghsim.fixtures import sim  # noqa\n")
+    pytester.makepyfile(test_inner='''
+import requests
+
+def test_malformed(sim, monkeypatch):
+    sim.create_repo("o/r", labels=["x"])
+    good = sim.render.label
+    monkeypatch.setattr(sim.render, "label",
+                        lambda repo, name: {k: v for k, v in good(repo, name).items() if k != "id"})
+    assert requests.get(sim.base_url + "/repos/o/r/labels/x", timeout=5).status_code == 200
+
+def test_clean(sim):
+    sim.create_repo("o/r")
+    assert requests.get(sim.base_url + "/repos/o/r", timeout=5).status_code == 200
+''')
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*'id' is a required property*"])
