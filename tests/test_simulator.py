@@ -358,6 +358,24 @@ def test_webhook_example_adapted_to_the_simulator(sim, gh):
     event = adapt_payload(load_webhook_example("issue_comment", "created"), sim, REPO,
                           number=number, comment_id=cid, sender="bob")
     assert event["comment"]["body"] == "/approve" and event["issue"]["number"] == number
+    assert "pull_request" in event["issue"]  # a comment on a PR arrives as an issue comment
+
+
+@pytest.mark.parametrize("event, action", [
+    ("pull_request", "opened"), ("pull_request", "synchronize"), ("pull_request", "labeled"),
+    ("pull_request", "closed"), ("pull_request_review", "submitted"), ("issue_comment", "created"),
+    ("issues", "opened"), ("issues", "edited"), ("push", None)])
+def test_adapted_webhooks_match_the_spec_webhook_schemas(sim, gh, event, action):
+    number = open_contribution(sim)
+    sha = sim.branch_sha(REPO, "add-ietf")
+    review = sim.review(REPO, number, "maintainer", "APPROVED")
+    comment = sim.comment(REPO, number, "bob", "hi")
+    issue = sim.open_issue(REPO, "bob", "New entry", "### Name\n\nIETF")
+    target = issue if event == "issues" else number
+    payload = adapt_payload(load_webhook_example(event, action), sim, REPO, number=target, sha=sha,
+                            sender="bob", comment_id=comment, review_id=review, ref="refs/heads/add-ietf")
+    assert sim.validator.check_webhook(event, action, payload) == []
+    assert payload["repository"]["url"] == f"{sim.base_url}/repos/{REPO}"
 
 
 def test_outbound_network_is_blocked(sim):

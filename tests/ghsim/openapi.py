@@ -186,6 +186,24 @@ class OpenAPIValidator:
         return [f"{op.method} {op.template} -> {status}: {e}" for e in _errors(validator, body)]
 
 
+    def check_webhook(self, event: str, action: str | None, payload: Any) -> list[str]:
+        """Validate a webhook payload against the description's x-webhooks schema."""
+        key = event.replace("_", "-") + (f"-{action.replace('_', '-')}" if action else "")
+        hooks = self.doc.get("x-webhooks", {})
+        if key not in hooks:
+            return [f"webhook {key}: not in x-webhooks"]
+        cache_key = ("x-webhooks", key, "post")
+        with self._lock:
+            validator = self._validators.get(cache_key)
+        if validator is None:
+            ref = _ROOT + "#/" + _pointer("x-webhooks", key, "post", "requestBody", "content",
+                                          "application/json", "schema")
+            validator = Draft4Validator({"$ref": ref}, registry=self.registry)
+            with self._lock:
+                self._validators[cache_key] = validator
+        return [f"webhook {key}: {e}" for e in _errors(validator, payload)]
+
+
 def body_ref_parts(ref: str) -> list[str]:
     assert ref.startswith("#/"), ref
     return [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]

@@ -231,7 +231,7 @@ class Renderer:
             "created_at": issue.created_at, "updated_at": issue.updated_at, "closed_by": None,
             "author_association": self.sim._association(repo, issue.user),
             "reactions": self.reactions(f"{u}/reactions", []),
-            "timeline_url": f"{u}/timeline",
+            "timeline_url": f"{u}/timeline", "performed_via_github_app": None,
         }
         if issue.pull:
             pu = f"{self.repo_url(repo)}/pulls/{issue.number}"
@@ -252,6 +252,7 @@ class Renderer:
                 "body": c.body, "user": self.user(c.user),
                 "created_at": c.created_at, "updated_at": c.updated_at,
                 "author_association": self.sim._association(repo, c.user),
+                "performed_via_github_app": None,
                 "reactions": self.reactions(f"{u}/reactions", c.reactions)}
 
     def reaction(self, r) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -35,13 +36,20 @@ def load_webhook_example(event: str, action: str | None = None, index: int = 0) 
 
 
 def _overlay(real: Any, ours: dict) -> dict:
-    """The real object's keys and shape, with every value the simulator also has replaced."""
+    """The real object with every value the simulator has put on top of it.
+
+    Keys only the real example has stay as they are; the simulator's keys win (and fill
+    in fields that a newer GitHub sends but the older example lacks). Where the example
+    has an epoch integer for a timestamp (push payloads do), the type is kept."""
     if not isinstance(real, dict):
-        return ours
+        return dict(ours)
     out = dict(real)
     for key, value in ours.items():
-        if key in out or key in ("url", "id"):
-            out[key] = value
+        if isinstance(real.get(key), int) and not isinstance(real.get(key), bool) \
+                and isinstance(value, str) and value.endswith("Z"):
+            value = int(_dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+                        .replace(tzinfo=_dt.timezone.utc).timestamp())
+        out[key] = value
     return out
 
 
@@ -89,7 +97,7 @@ def adapt_payload(payload: dict, sim, repo, *, number: int | None = None, sha: s
             if key in out:
                 out[key] = sha
         if isinstance(out.get("head_commit"), dict):
-            out["head_commit"]["id"] = out["head_commit"]["tree_id"] = sha
+            out["head_commit"]["id"] = sha
             out["head_commit"]["tree_id"] = rp.commits[sha].tree_sha if sha in rp.commits else sha
         if "before" in out and sha in rp.commits and rp.commits[sha].parents:
             out["before"] = rp.commits[sha].parents[0]
