@@ -382,3 +382,26 @@ def test_outbound_network_is_blocked(sim):
     import socket
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("192.0.2.1", 443), timeout=1)
+
+
+def test_draft_dismissed_review_synchronize_and_close(sim, gh):
+    number = open_contribution(sim)
+    sim.set_draft(REPO, number, True)
+    pr = gh.get_repo(REPO).get_pull(number)
+    assert pr.draft and pr.mergeable_state == "draft"
+    with pytest.raises(github.GithubException) as exc:
+        pr.merge(merge_method="squash", sha=pr.head.sha)
+    assert exc.value.status == 405
+    review = sim.review(REPO, number, "maintainer", "APPROVED")
+    sim.dismiss_review(REPO, number, review)
+    new_head = sim.push(REPO, "add-ietf", {"entries/ietf.yaml": "id: ietf\nname: IETF!\n"}, author="alice")
+    pr = gh.get_repo(REPO).get_pull(number)
+    assert pr.head.sha == new_head and pr.commits == 2
+    assert [(r.state, r.commit_id != new_head) for r in pr.get_reviews()] == [("DISMISSED", True)]
+    assert [c.sha for c in pr.get_commits()][-1] == new_head
+    sim.edit_issue(REPO, number, title="Add the IETF")
+    pr.edit(state="closed")
+    closed = gh.get_repo(REPO).get_pull(number)
+    assert (closed.state, closed.merged, closed.title) == ("closed", False, "Add the IETF")
+    assert [p.number for p in gh.get_repo(REPO).get_pulls(state="open")] == []
+    assert [p.number for p in gh.get_repo(REPO).get_pulls(state="closed")] == [number]

@@ -6,6 +6,8 @@ import json
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.ghsim import deviations, fixtures, spec
 from tests.ghsim.openapi import _convert_nullable
@@ -108,3 +110,33 @@ def test_clean(sim):
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*'id' is a required property*"])
+
+
+@pytest.fixture(scope="module")
+def paging_sim(validator):
+    from tests.ghsim import Simulator
+    with Simulator(validator=validator) as s:
+        yield s
+    fixtures.check_violations(s)
+
+
+_repo_counter = iter(range(10**6))
+
+
+@settings(max_examples=15, deadline=None)
+@given(count=st.integers(0, 230), per_page=st.integers(1, 100))
+def test_link_pagination_visits_every_item_once(paging_sim, count, per_page):
+    import requests
+    name = f"o/r{next(_repo_counter)}"
+    paging_sim.create_repo(name)
+    for i in range(count):
+        paging_sim.create_label(name, f"l{i:03}")
+    url, seen, pages = f"{paging_sim.base_url}/repos/{name}/labels?per_page={per_page}", [], 0
+    while url:
+        resp = requests.get(url, timeout=5)
+        assert resp.status_code == 200
+        seen += [lab["name"] for lab in resp.json()]
+        url = resp.links.get("next", {}).get("url")
+        pages += 1
+    assert seen == [f"l{i:03}" for i in range(count)]
+    assert pages == max(1, -(-count // per_page))
