@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import time
 
 import github
@@ -228,7 +227,7 @@ def test_tokens_act_as_their_users(sim, gh):
 
 def test_get_user_is_forbidden_for_a_workflow_token(sim, gh):
     with pytest.raises(github.GithubException) as exc:
-        gh.get_user().login
+        _ = gh.get_user().login
     assert exc.value.status == 403
     assert exc.value.data["message"] == "Resource not accessible by integration"
 

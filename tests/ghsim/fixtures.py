@@ -21,7 +21,7 @@ import pytest
 
 from .openapi import get_validator
 from .simulator import Simulator
-from .spec import SpecUnavailable, openapi_spec_path
+from .spec import SpecUnavailable, openapi_spec_path, webhook_examples_path
 
 
 def _unavailable(reason: str):
@@ -34,6 +34,7 @@ def load_validator():
     """The compiled OpenAPI validator (cached per process, ~0.5 s to load); skips if unavailable."""
     try:
         path = openapi_spec_path()
+        webhook_examples_path()  # same registry; fetch both up front so neither fails mid-test
     except SpecUnavailable as exc:
         _unavailable(str(exc))
     return get_validator(path)

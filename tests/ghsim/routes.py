@@ -349,7 +349,7 @@ def put_contents(ctx, owner, repo, path):
     try:
         content = base64.b64decode(body.get("content", ""), validate=False)
     except binascii.Error:
-        raise ApiError(422, "content is not valid Base64")
+        raise ApiError(422, "content is not valid Base64") from None
     tree = rp.commits[rp.branches[branch]].tree
     old = tree.get(path)
     if old is not None and not body.get("sha"):

@@ -13,7 +13,7 @@ import itertools
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from . import model as m
 from .model import Comment, Commit, Entry, Issue, Label, Pull, Repo, Review, User
