@@ -404,3 +404,45 @@ def test_draft_dismissed_review_synchronize_and_close(sim, gh):
     assert (closed.state, closed.merged, closed.title) == ("closed", False, "Add the IETF")
     assert [p.number for p in gh.get_repo(REPO).get_pulls(state="open")] == []
     assert [p.number for p in gh.get_repo(REPO).get_pulls(state="closed")] == [number]
+
+
+def _urls(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "documentation_url":
+                yield from _urls(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _urls(value)
+    elif isinstance(node, str) and node.startswith(("http://", "https://")):
+        yield node
+
+
+def test_every_url_in_responses_is_on_the_simulator(sim, gh):
+    number = open_contribution(sim)
+    head = sim.branch_sha(REPO, "add-ietf")
+    sim.review(REPO, number, "maintainer", "APPROVED")
+    sim.comment(REPO, number, "bob", "hi")
+    repo = gh.get_repo(REPO)
+    repo.get_commit(head).create_status("pending", context="c")
+    repo.create_check_run("registry", head)
+    paths = [f"/repos/{REPO}", f"/repos/{REPO}/pulls", f"/repos/{REPO}/pulls/{number}",
+             f"/repos/{REPO}/pulls/{number}/files", f"/repos/{REPO}/pulls/{number}/commits",
+             f"/repos/{REPO}/pulls/{number}/reviews", f"/repos/{REPO}/issues/{number}/comments",
+             f"/repos/{REPO}/issues/{number}", f"/repos/{REPO}/commits/{head}",
+             f"/repos/{REPO}/commits/{head}/status", f"/repos/{REPO}/commits/{head}/check-runs",
+             f"/repos/{REPO}/contents/entries?ref={head}", f"/repos/{REPO}/contents/README.md",
+             f"/repos/{REPO}/git/trees/{head}?recursive=1", f"/repos/{REPO}/branches/main",
+             f"/repos/{REPO}/git/ref/heads/main", f"/repos/{REPO}/labels"]
+    for path in paths:
+        resp = raw(sim, "GET", path)
+        assert resp.status_code == 200, path
+        strays = [u for u in _urls(resp.json()) if not u.startswith(sim.base_url + "/")]
+        assert strays == [], path
+
+
+def test_a_failing_fault_hook_fails_the_test(sim, gh):
+    sim.inject("GET", r"^/repos/org/registry$", kind="hook", hook=lambda s: 1 / 0)
+    assert raw(sim, "GET", f"/repos/{REPO}").status_code == 200
+    assert any("ZeroDivisionError" in v for v in sim.violations)
+    sim.violations.clear()

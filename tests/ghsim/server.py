@@ -132,7 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
                 if not fault.apply:
                     return self._drop()
             elif fault.kind == "hook":
-                fault.hook(sim)
+                try:
+                    fault.hook(sim)
+                except Exception as exc:  # surface it: the test fails at teardown
+                    with sim.lock:
+                        sim.violations.append(f"fault hook for {method} {path} raised {exc!r}")
             else:
                 status, out, headers = fault_response(fault, time.time())
                 entry.status, entry.response_body = status, out
