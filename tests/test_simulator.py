@@ -159,6 +159,15 @@ def test_merge_refused_when_not_mergeable(sim, gh):
     assert gh.get_repo(REPO).get_pull(number).mergeable is None
 
 
+def test_mergeable_is_null_while_github_computes(sim, gh):
+    sim.mergeable_lag = 2
+    number = open_contribution(sim)
+    sim.push(REPO, "add-ietf", {"entries/ietf.yaml": "id: ietf\n"})
+    repo = gh.get_repo(REPO)
+    seen = [(p.mergeable, p.mergeable_state) for p in (repo.get_pull(number) for _ in range(3))]
+    assert seen == [(None, "unknown"), (None, "unknown"), (True, "clean")]
+
+
 def test_checks_dispatch_reactions_rate_limit(sim, gh):
     sim.push(REPO, "main", {".github/workflows/review.yml": "on: workflow_dispatch\n"})
     repo = gh.get_repo(REPO)

@@ -163,6 +163,7 @@ class Pull:
     requested_teams: list[str] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     maintainer_can_modify: bool = False
+    mergeable_pending: int = 0  # GET reads left that report mergeable: null ("computing")
 
 
 @dataclass

@@ -263,7 +263,7 @@ class Renderer:
         return {"label": f"{repo.owner.login}:{ref}", "ref": ref, "sha": sha,
                 "user": self.user(repo.owner), "repo": self.repo(repo, full=False)}
 
-    def pull(self, repo: Repo, issue: Issue, full: bool = True) -> dict:
+    def pull(self, repo: Repo, issue: Issue, full: bool = True, reading: bool = False) -> dict:
         pr = issue.pull
         assert pr is not None
         ru = self.repo_url(repo)
@@ -296,11 +296,11 @@ class Renderer:
             "draft": pr.draft,
         }
         if full:
-            mergeable = self.sim._mergeable(repo, issue)
+            mergeable = self.sim._mergeable(repo, issue, reading)
             files = self.sim._pull_files(repo, issue)
             out.update({
                 "merged": pr.merged, "mergeable": mergeable,
-                "rebaseable": mergeable, "mergeable_state": self.sim._mergeable_state(repo, issue),
+                "rebaseable": mergeable, "mergeable_state": self.sim._mergeable_state(repo, issue, reading),
                 "merged_by": self.user(pr.merged_by), "comments": len(issue.comments),
                 "review_comments": 0, "maintainer_can_modify": pr.maintainer_can_modify,
                 "commits": len(self.sim._pull_commit_shas(repo, issue)),

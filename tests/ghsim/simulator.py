@@ -65,6 +65,9 @@ class Simulator:
         self._workflow_ids: dict[tuple[str, str], int] = {}
         self.actor = self.user(actor, type="Bot")   # who an unknown token acts as
         self.tokens: dict[str, str] = {}            # token -> login, see add_token
+        # After a push to a PR's head or base, GitHub reports `mergeable: null` while it
+        # recomputes; this many GET .../pulls/{n} reads see null before the real value.
+        self.mergeable_lag = 0
         self.base_url = ""
         self._server = None
 
@@ -191,9 +194,11 @@ class Simulator:
         repo.branches[branch] = sha
         for issue in repo.issues.values():
             pr = issue.pull
-            if pr and issue.state == "open" and pr.head_ref == branch:
-                pr.head_sha = sha  # "synchronize"
-                issue.updated_at = self.now()
+            if pr and issue.state == "open" and branch in (pr.head_ref, pr.base_ref):
+                pr.mergeable_pending = self.mergeable_lag
+                if pr.head_ref == branch:
+                    pr.head_sha = sha  # "synchronize"
+                    issue.updated_at = self.now()
 
     def branch_sha(self, repo, branch: str) -> str:
         return self.repo(repo).branches[branch]
@@ -259,7 +264,7 @@ class Simulator:
             issue = repo.issues[number]
             issue.pull = Pull(number=number, id=self.new_id(), head_ref=head,
                               head_sha=repo.branches[head], base_ref=base or repo.default_branch,
-                              draft=draft)
+                              draft=draft, mergeable_pending=self.mergeable_lag)
             return number
 
     def review(self, repo, number: int, user: str, state: str = "APPROVED",
@@ -446,18 +451,20 @@ class Simulator:
                 return True
         return False
 
-    def _mergeable(self, repo: Repo, issue: Issue) -> bool | None:
+    def _mergeable(self, repo: Repo, issue: Issue, reading: bool = False) -> bool | None:
         pr = issue.pull
+        if reading and pr.mergeable_pending > 0:
+            return None
         if pr.mergeable_override != "auto":
             return pr.mergeable_override
         if pr.merged:
             return None
         return not self._conflicts(repo, issue)
 
-    def _mergeable_state(self, repo: Repo, issue: Issue) -> str:
+    def _mergeable_state(self, repo: Repo, issue: Issue, reading: bool = False) -> str:
         if issue.pull.draft:
             return "draft"
-        mergeable = self._mergeable(repo, issue)
+        mergeable = self._mergeable(repo, issue, reading)
         if issue.pull.merged or mergeable is None:
             return "unknown"
         return "clean" if mergeable else "dirty"
