@@ -141,6 +141,8 @@ def test_contents_tree_modes_and_git_refs(sim, gh):
     assert {c.name: c.type for c in repo.get_contents("vendor", ref="modes")} == {"sub": "file"}
     with pytest.raises(github.UnknownObjectException):
         repo.get_contents("nope.yaml", ref="modes")
+    root = {c.path: c.type for c in repo.get_contents("", ref="modes")}
+    assert root["README.md"] == "file" and root["entries"] == "dir" and root["dangling"] == "symlink"
     ref = repo.get_git_ref("heads/modes")
     ref.edit(sim.branch_sha(REPO, "main"), force=True)
     assert sim.branch_sha(REPO, "modes") == sim.branch_sha(REPO, "main")

@@ -82,7 +82,8 @@ class OpenAPIValidator:
                 if seg.startswith("{") and seg.endswith("}"):
                     # The last parameter may span segments (contents/{path}, git/ref/{ref}).
                     greedy = i == len(segs) - 1 and seg[1:-1] in _MULTI_SEGMENT
-                    pattern += "/(.+)" if greedy else "/([^/]+)"
+                    body = ".*" if seg == "{path}" else ".+"  # contents/ = the root directory
+                    pattern += f"/({body})" if greedy else "/([^/]+)"
                 else:
                     pattern += "/" + re.escape(seg)
             literal = sum(1 for s in segs if not s.startswith("{"))

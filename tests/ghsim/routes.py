@@ -112,7 +112,9 @@ def route(method: str, template: str):
         if seg.startswith("{"):
             name = seg[1:-1]
             greedy = i == len(segs) - 1 and name in ("path", "ref", "branch")
-            pattern += f"/(?P<{name}>.+)" if greedy else f"/(?P<{name}>[^/]+)"
+            # contents/{path} may be empty: "contents/" lists the root directory.
+            body = ".*" if name == "path" else ".+"
+            pattern += f"/(?P<{name}>{body})" if greedy else f"/(?P<{name}>[^/]+)"
         else:
             pattern += "/" + re.escape(seg)
     regex = re.compile(pattern + "$")
