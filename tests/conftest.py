@@ -85,3 +85,4 @@ def entry_text(entry_id="example-entry", **fields) -> str:
     }
     base.update(fields)
     return "".join(f"{key}: {value}\n" for key, value in base.items() if value is not None)
+from tests.ghsim.fixtures import sim  # noqa: F401,E402  (the GitHub API simulator)
