@@ -136,9 +136,6 @@ def apply(state: PullRequestState, actions, governance=GOVERNANCE) -> PullReques
         elif isinstance(action, A.Merge):
             assert action.expected_sha == state.head_sha
             merged = True
-    # GitHub removes a request once that person submits a review.
-    reviewed = {r.user.login for r in state.reviews}
-    requested = [u for u in requested if u.login not in reviewed]
     return dataclasses.replace(
         state,
         labels=tuple(labels),
@@ -150,7 +147,12 @@ def apply(state: PullRequestState, actions, governance=GOVERNANCE) -> PullReques
     )
 
 
-def run_once(state, case, ctx, governance=GOVERNANCE):
+def governance_of(case: dict):
+    return dataclasses.replace(GOVERNANCE, **case.get("governance", {}))
+
+
+def run_once(state, case, ctx):
+    governance = governance_of(case)
     plan = decide(state, ctx, governance, now_of(case), data_change_of(case))
     actions = plan_actions(plan, state, governance)
     return plan, actions
@@ -167,7 +169,9 @@ def apply_event(state: PullRequestState, event: dict, case_dir: Path) -> PullReq
             sha(event.get("commit", "")) if event.get("commit") else state.head_sha,
             event.get("at", ""),
         )
-        return dataclasses.replace(state, reviews=state.reviews + (review,))
+        # GitHub removes a pending request once that person submits a review.
+        requested = tuple(u for u in state.requested_reviewers if u.login != review.user.login)
+        return dataclasses.replace(state, reviews=state.reviews + (review,), requested_reviewers=requested)
     if kind == "dismiss":
         reviews = tuple(
             dataclasses.replace(r, state="DISMISSED") if r.user.login == event["user"] else r for r in state.reviews

@@ -41,6 +41,21 @@ def escape(text, limit: int = 300) -> str:
     return text
 
 
+def message(text, limit: int = 400) -> str:
+    """One of our messages, which quotes untrusted values in `backticks`:
+    keeps the code spans, neutralises everything else like ``escape``."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"([\\\[\]|~#!])", r"\\\1", text)
+    text = text.replace("@", "@\u200b")
+    text = re.sub(r"(?i)(https?|ftp|javascript|data)(:)", "\\1\u200b\\2", text)
+    if text and not text.endswith((".", "?", "!", "…")):
+        text += "."
+    return text
+
+
 def code(text, limit: int = 120) -> str:
     """Untrusted text shown as inline code (backticks inside are replaced)."""
     text = " ".join(str(text).split())
@@ -156,8 +171,8 @@ def render(plan: Plan, state: PullRequestState, governance: Governance) -> str:
             body += ["", "**What the proposed schema, vocabularies or rules would break**", ""]
             if plan.data_change.problem:
                 body.append(f"- {escape(plan.data_change.problem, 500)}")
-            for path, count, message in plan.data_change.broken[:100]:
-                body.append(f"- {code(path)}: {count} error{'s' if count != 1 else ''}, first: {escape(message, 200)}")
+            for path, count, first in plan.data_change.broken[:100]:
+                body.append(f"- {code(path)}: {count} error{'s' if count != 1 else ''}, first: {message(first)}")
             if len(plan.data_change.broken) > 100:
                 body.append(f"- … and {len(plan.data_change.broken) - 100} more entries")
         body.append("")
@@ -165,18 +180,18 @@ def render(plan: Plan, state: PullRequestState, governance: Governance) -> str:
         body += ["**Problems to fix**", ""]
         for n, f in enumerate(errors, 1):
             where = f"[line {f.line}]({line_link(state, f.path, f.line)})"
-            text = f"{n}. {code(f.path)} {where}: {escape(f.message, 400)}"
+            text = f"{n}. {code(f.path)} {where}: {message(f.message)}"
             if f.suggestion:
-                text += f" {escape(_sentence(f.suggestion), 400)}"
+                text += f" {message(_sentence(f.suggestion))}"
             body.append(text)
         body.append("")
     if plan.open_flags or plan.accepted_flags:
         body += ["**Wording to look at**", ""]
         for n, f in enumerate(plan.open_flags, 1):
             where = f"[line {f.line}]({line_link(state, f.path, f.line)})"
-            text = f"{n}. {where} of {code(f.path)}: \"{escape(f.match or '', 120)}\" — {escape(f.message, 300)}"
+            text = f"{n}. {where} of {code(f.path)}: {message(f.message)}"
             if f.suggestion:
-                text += f" {escape(_sentence(f.suggestion), 300)}"
+                text += f" {message(_sentence(f.suggestion))}"
             body.append(text)
         if plan.open_flags:
             body.append("")
@@ -194,7 +209,7 @@ def render(plan: Plan, state: PullRequestState, governance: Governance) -> str:
     if warnings:
         body += ["**Also worth checking** (these do not block)", ""]
         for f in warnings:
-            body.append(f"- {code(f.path)} [line {f.line}]({line_link(state, f.path, f.line)}): {escape(f.message, 300)}")
+            body.append(f"- {code(f.path)} [line {f.line}]({line_link(state, f.path, f.line)}): {message(f.message)}")
         body.append("")
     if plan.commands:
         refused = [c for c in plan.commands if not c.allowed]

@@ -213,6 +213,10 @@ def decide(
 
         if errors:
             status_state, status_text = "failure", f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the entry"
+        elif result.blocking:
+            status_state, status_text = "pending", "Valid; changes requested by a reviewer"
+        elif hold is not None:
+            status_state, status_text = "pending", "Valid; on hold"
         elif open_flags:
             status_state, status_text = "pending", "Valid; wording to look at"
         elif not result.complete:

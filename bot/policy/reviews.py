@@ -85,7 +85,13 @@ def approvals(state: PullRequestState, governance: Governance) -> Approvals:
             if score > (best[0] is not None) + (best[1] is not None):
                 best = (chair, co)
     maintainer = next((u for u in at_head if governance.is_maintainer(u.login, u.id)), None)
-    any_at_head = tuple(r.user for r in state.reviews if r.commit_id == state.head_sha)
+    # People who looked at this commit (a dismissed review does not count:
+    # whoever dismissed it wants a fresh look).
+    last_any = {}
+    for review in state.reviews:
+        key = review.user.id if review.user.id is not None else review.user.login.lower()
+        last_any[key] = review
+    any_at_head = tuple(r.user for r in last_any.values() if r.commit_id == state.head_sha and r.state != DISMISSED)
     return Approvals(best[0], best[1], blocking, stale, maintainer, any_at_head)
 
 
