@@ -376,8 +376,9 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
     write("changes.md", changes_text)
     write("changes.html", env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}))
     write("mapping.md", render_markdown(groups, rows, pending, data.omitted))
-    write("mapping.csv", render_csv(rows))
-    write("mapping.json", render_json(rows, data.changelog))
+    by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
+    write("mapping.csv", render_csv(by_id))
+    write("mapping.json", render_json(by_id, data.changelog))
     write("coverage.json", render_coverage_json(cov))
     write(".nojekyll", "")
     page = env.get_template("entry.html")
