@@ -80,7 +80,7 @@ def run(args) -> int:
 
 def _run(args) -> int:
     from bot.findings import ERROR, sort_findings
-    from bot.project import ProjectError, find_project
+    from bot.project import SCHEMA_FILE, ProjectError, find_project
     from bot.registry import Context, check_paths
     from bot.report import format_text, plural
     from bot.schema import SchemaError
@@ -96,6 +96,9 @@ def _run(args) -> int:
         project = find_project(Path(root)) if root else find_project()
     except ProjectError as exc:
         raise _Failure(str(exc)) from None
+    if root and not Path(root).resolve().is_relative_to(project.root.resolve()):
+        # An explicit --root never falls back to the registry the tools came with.
+        raise _Failure(f"--root {root}: no registry there (no {SCHEMA_FILE})")
     try:
         repo = Repository.parse(args.repo or os.environ.get("GITHUB_REPOSITORY"), args.branch)
     except ValueError as exc:
