@@ -176,16 +176,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_optional_commands(sub):
-    """Commands whose modules register themselves here."""
-    try:
-        from bot.neutrality import cli as neutrality_cli
-    except ImportError:  # pragma: no cover
-        neutrality_cli = None
-    if neutrality_cli is not None:
-        neutrality = sub.add_parser("neutrality", help="flag non-neutral wording in a text file, one text per line")
-        neutrality_cli.add_arguments(neutrality)
-        _add_root(neutrality)
-        neutrality.set_defaults(func=neutrality_cli.run)
+    """Commands that live in their own packages."""
+    from bot.neutrality import cli as neutrality_cli
+    from bot.site import cli as site_cli
+
+    neutrality = sub.add_parser("neutrality", help="flag non-neutral wording in a text file, one text per line")
+    neutrality_cli.add_arguments(neutrality)
+    _add_root(neutrality)
+    neutrality.set_defaults(func=neutrality_cli.run)
+
+    build = sub.add_parser("build", help="build the published mapping (web page, Markdown, CSV, JSON)")
+    site_cli.add_arguments(build)
+    _add_root(build)
+    build.set_defaults(func=site_cli.run)
 
 
 def main(argv=None) -> int:
