@@ -66,7 +66,6 @@ class Merge:
     method: str = "squash"
 
 
-WRITE_ORDER = (React, EditComment, CreateComment, DeleteComment, AddLabels, RemoveLabel, RequestReviews, SetStatus, Merge)
 
 
 def owned_label(name: str, governance: Governance) -> bool:
@@ -81,16 +80,6 @@ def plan_actions(plan: Plan, state: PullRequestState, governance: Governance) ->
     actions: list = []
     for comment_id, content in plan.reactions:
         actions.append(React(comment_id, content))
-
-    body = render(plan, state, governance)
-    mine = bot_comments(state, governance)
-    if not mine:
-        actions.append(CreateComment(body))
-    else:
-        if mine[0].body != body:
-            actions.append(EditComment(mine[0].id, body))
-        for extra in mine[1:]:  # left over from an interrupted run
-            actions.append(DeleteComment(extra.id))
 
     current = {name for name in state.labels if owned_label(name, governance)}
     add = tuple(sorted(plan.labels - current))
@@ -112,6 +101,17 @@ def plan_actions(plan: Plan, state: PullRequestState, governance: Governance) ->
             or current_status.description != plan.status.description
         ):
             actions.append(SetStatus(state.head_sha, plan.status.state, plan.status.description, plan.status.context))
+
+    # The comment last: its hidden memory then only records what was done.
+    body = render(plan, state, governance)
+    mine = bot_comments(state, governance)
+    if not mine:
+        actions.append(CreateComment(body))
+    else:
+        if mine[0].body != body:
+            actions.append(EditComment(mine[0].id, body))
+        for extra in mine[1:]:  # left over from an interrupted run
+            actions.append(DeleteComment(extra.id))
 
     if plan.merge is not None:
         actions.append(Merge(plan.merge.expected_sha, plan.merge.title, plan.merge.message, plan.merge.method))

@@ -141,12 +141,7 @@ def decide(
     reactions = tuple(
         (cmd.comment.id, "+1" if cmd.allowed else "confused") for cmd in cmds if cmd.comment.id not in memory.acks
     )
-    new_memory = Memory(
-        sha=state.head_sha,
-        flags=flag_ids,
-        acks=tuple(sorted(set(memory.acks) | {cmd.comment.id for cmd in cmds})),
-        acceptances=acceptances,
-    )
+    acks = tuple(sorted(set(memory.acks) | {cmd.comment.id for cmd in cmds}))
 
     maintainer_change = (
         not assessment.entry_only or state.base_ref != state.default_branch or state.files_truncated
@@ -244,12 +239,20 @@ def decide(
                 merge = MergeDecision(state.head_sha, _merge_title(state, assessment), _merge_message(state, assessment, result, acceptances, accepted_flags, governance))
         next_step = _next_step(state_key, errors, open_flags, result, hold, state, merge, merge_after)
 
+    status = Status(status_state, status_text[:140], STATUS_CONTEXT)
+    new_memory = Memory(
+        sha=state.head_sha,
+        flags=flag_ids,
+        acks=acks[-300:],
+        acceptances=acceptances,
+        status=(status.state, status.description),
+    )
     return Plan(
         kind=kind,
         state_label=governance.label(state_key),
         labels=frozenset(labels | {governance.label(state_key)}),
         reviewers=reviewers,
-        status=Status(status_state, status_text[:140], STATUS_CONTEXT),
+        status=status,
         merge=merge,
         reactions=reactions,
         memory=new_memory,

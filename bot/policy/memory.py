@@ -36,6 +36,9 @@ class Memory:
     flags: tuple[str, ...] = ()  # flag identities open at that commit
     acks: tuple[int, ...] = ()  # command comments already answered with a reaction
     acceptances: tuple[Acceptance, ...] = field(default_factory=tuple)
+    # the commit status the bot set on `sha` (state, description): GitHub's
+    # statuses cost a request to read, the comment is read anyway
+    status: tuple[str, str] | None = None
 
     def encode(self) -> str:
         data = asdict(self)
@@ -57,6 +60,7 @@ class Memory:
                     Acceptance(int(a["comment_id"]), str(a["by"]), str(a["reason"]), str(a["sha"]), tuple(map(str, a["flags"])))
                     for a in data.get("acceptances", ())
                 ),
+                status=tuple(map(str, data["status"]))[:2] if isinstance(data.get("status"), list) and len(data["status"]) == 2 else None,
             )
         except (ValueError, KeyError, TypeError):
             return cls()  # a damaged block is forgotten, not trusted
