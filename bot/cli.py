@@ -190,6 +190,10 @@ def _add_optional_commands(sub):
     _add_root(build)
     build.set_defaults(func=site_cli.run)
 
+    from bot import app
+
+    app.add_parsers(sub, _add_root)
+
 
 def main(argv=None) -> int:
     parser = build_parser()
