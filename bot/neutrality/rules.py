@@ -17,6 +17,8 @@ from bot.findings import SEVERITIES, WARNING
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutrality" / "rules.yaml"
 
 ATTRIBUTED_MODES = ("drop", "lower")
+# What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE = 1, 2, 4, 8, 16
 REPORTED_MODES = ("drop", "lower", "keep")
 _RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
 _WORD = re.compile(r"^[a-z0-9']+\+?$")
@@ -445,7 +447,8 @@ def _compile(rs: RuleSet) -> None:
                 continue
             for phrase in _expand(phrase_words(cue)):
                 kinds.setdefault(phrase, set()).add(kind)
-    rs.kinds = {k: frozenset(v) for k, v in kinds.items()}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
+    rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
     # One pass of one prefix-factored regex finds the longest phrase at each position;
     # a space in a phrase matches any run of spaces and hyphens.
