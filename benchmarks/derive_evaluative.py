@@ -52,6 +52,16 @@ STOP = set(
     complex simple difficult easy common rare frequent unusual usual ordinary special specific general
     whole entire complete partial total full empty direct indirect formal informal official unofficial
     natural artificial human technical academic scientific economic political cultural religious true right
+    absolute actual aware besides certainly consequently compliant conceivable contrary contradictory
+    dedicated defective defunct diametrically disinterested disputed dissident enduring entirely evidently exact
+    exceeding explicitly fundamentally gainful handy hardly immaterial imminent impending indicative inevitable
+    intimate lastly likewise lone maybe mindful neglected obliged okay optimal overdue passive perhaps plainly
+    plausible pragmatic preferable privileged proactive radically rational realistic reflecting reflective
+    rhetorical rightful rightly rusty scarcely seamless sensitively sensible sober sophisticated stale
+    straightforward strictly sure thinkable thusly ultimate ultra unanimous unequal uncommon unipolar unusually
+    utmost waning weakening willing unwilling workable worthwhile warily eclectic cheap friendly pervasive
+    intuitive creative forbidden healthful credible unfettered sweeping profound intelligible knowing interim
+    favorable unfavorable satisfactory dissatisfactory
     """.split()
 )
 

@@ -75,6 +75,10 @@ def test_rules_are_compiled_once_and_cached():
         ("All economies should adopt the checklist.", "neutrality/advocacy"),
         ("Governments must join the convention.", "neutrality/advocacy"),
         ("The principles are a vital tool for policy makers.", "neutrality/advocacy"),
+        ("The chairman opened the session.", "neutrality/gendered-language"),
+        ("The founder passed away in 2010.", "neutrality/euphemism"),
+        ("The conference was a truly dazzling affair.", "neutrality/evaluative"),
+        ("The emmy award-winning journalist moderated.", "neutrality/puffery"),
     ],
 )
 def test_each_category_is_flagged(text, rule):
@@ -205,6 +209,11 @@ def test_scare_quotes_are_flagged_but_quoted_titles_are_not():
     assert (f.rule, f.match) == ("neutrality/doubt", '"independent"')
     assert scan('The handbook "Routing Security" was published in 2016.') == []
     assert scan('The ministers described the agreement as "historic".') == []
+
+
+def test_a_weasel_phrase_with_a_speech_verb_still_attributes_its_quotation():
+    flags = scan('Stakeholders have argued about "enhanced cooperation" since 2005.')
+    assert [(f.rule, f.match) for f in flags] == [("neutrality/weasel", "Stakeholders have argued")]
 
 
 def test_reported_clause_is_lowered_to_info():

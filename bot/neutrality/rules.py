@@ -447,6 +447,13 @@ def _compile(rs: RuleSet) -> None:
                 continue
             for phrase in _expand(phrase_words(cue)):
                 kinds.setdefault(phrase, set()).add(kind)
+    # A term that contains an attribution cue ("critics have argued") also attributes
+    # what follows it: the scan finds the longest phrase, so the cue is not seen alone.
+    cue_phrases = [f" {c} " for c in kinds if "attribution" in kinds[c]]
+    for phrase in by_phrase:
+        padded = f" {phrase} "
+        if " " in phrase and any(c in padded for c in cue_phrases):
+            kinds[phrase].add("attribution")
     bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
