@@ -299,6 +299,14 @@ rules:
 """
 
 
+def test_exempt_names_may_have_accents_and_punctuation(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text(MINIMAL + "exempt:\n  - Réseaux IP Européens (Landmark)\n", encoding="utf-8")
+    rs = load_rules(p)
+    text = "the réseaux ip européens (landmark) met; a landmark"
+    assert [f.start for f in scan(text, rules=rs)] == [text.rindex("landmark")]
+
+
 def test_minimal_rules_file(tmp_path):
     p = tmp_path / "rules.yaml"
     p.write_text(MINIMAL, encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.findings import SEVERITIES, WARNING
@@ -45,12 +46,17 @@ class Term:
     text: str  # as written in the rules file
     words: tuple  # tuple of frozensets of lower-case word forms; empty set = any word
     rule: "Rule" = field(repr=False, compare=False)
-    regex: re.Pattern = field(repr=False, compare=False)
     unless_next: frozenset = frozenset()
     unless_prev: frozenset = frozenset()
     lower_case_only: bool = False
     message: str | None = None
     suggestion: str | None = None
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """The term alone, anchored by .match(); compiled on first use (only the rare
+        fallback path needs it: the scan itself uses one regex for all terms)."""
+        return phrase_regex([set(w) for w in self.words])
 
 
 @dataclass(frozen=True)
@@ -77,13 +83,9 @@ class RuleSet:
     quoted_sources: list = field(default_factory=list)
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
-    phrase_re: re.Pattern | None = None
     scan_re: re.Pattern | None = None
     kinds: dict = field(default_factory=dict)
-    source_re: re.Pattern | None = None
-    exempt_re: re.Pattern | None = None
-    attribution_re: re.Pattern | None = None
-    reporting_re: re.Pattern | None = None
+    exempt_punctuated_re: re.Pattern | None = None
 
     def rule_or_none(self, rule_id):
         for r in self.rules:
@@ -201,7 +203,8 @@ def load_rules(path=None) -> RuleSet:
         raise RulesError(p, None, f"cannot read the rules file ({exc})") from None
     ruleset = parse_rules(text, str(p))
     with _lock:
-        _cache.clear()
+        if len(_cache) > 8:
+            _cache.clear()
         _cache[key] = ruleset
     return ruleset
 
@@ -281,6 +284,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         return [v.strip() for v in value]
 
     exempt = string_list("exempt")
+    for i, name in enumerate(exempt):
+        if not _as_phrase(name):
+            fail(["exempt", i], f"`exempt` item {name!r} has no words")
     attribution = string_list("attribution_cues")
     reporting = string_list("reporting_cues")
     sources = string_list("quoted_sources")
@@ -363,7 +369,6 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                     text=item,
                     words=tuple(frozenset(w) for w in words),
                     rule=rule,
-                    regex=phrase_regex(words),
                     unless_next=lists["unless_next"],
                     unless_prev=lists["unless_prev"],
                     lower_case_only=case == "lower",
@@ -436,8 +441,15 @@ def _compile(rs: RuleSet) -> None:
     kinds: dict = {}
     for phrase in by_phrase:
         kinds.setdefault(phrase, set()).add("term")
+    punctuated = []
+    for e in rs.exempt:
+        phrase = _as_phrase(e)
+        if " ".join(re.split(r"[\s\-]+", e.strip().lower())) != phrase:
+            punctuated.append(e)  # "(PITA)", "Réseaux IP Européens (RIPE)": matched as written
+        elif phrase:
+            kinds.setdefault(phrase, set()).add("exempt")
+    rs.exempt_punctuated_re = phrases_regex(punctuated)
     for kind, cues in (
-        ("exempt", [_as_phrase(e) for e in rs.exempt]),
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
         ("source", rs.quoted_sources),
@@ -456,24 +468,6 @@ def _compile(rs: RuleSet) -> None:
             kinds[phrase].add("attribution")
     bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
-    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
     # One pass of one prefix-factored regex finds the longest phrase at each position;
     # a space in a phrase matches any run of spaces and hyphens.
-    body = _trie_regex(by_phrase).replace(re.escape(" "), SEP)
-    rs.phrase_re = re.compile(r"\b" + body + r"(?!\w)")
-    rs.exempt_re = cues_regex([_as_phrase(e) for e in rs.exempt])
-    rs.attribution_re = cues_regex(rs.attribution_cues)
-    rs.reporting_re = cues_regex(rs.reporting_cues)
-    rs.source_re = cues_regex(rs.quoted_sources, before_quote=True)
-
-
-def cues_regex(cues, before_quote=False) -> re.Pattern | None:
-    """Cue phrases use the term syntax (a|b alternatives, + inflections).
-
-    Compiled as one prefix-factored regex, matched against the lower-cased text."""
-    phrases = {p for c in cues for p in _expand(phrase_words(c))}
-    if not phrases:
-        return None
-    body = _trie_regex(phrases).replace(re.escape(" "), SEP)
-    tail = r"[\s,:]*$" if before_quote else r"(?!\w)"
-    return re.compile(r"\b" + body + tail)
+    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")

@@ -283,6 +283,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             sources.append(m.end())
     if not candidates and not quotes:
         return []
+    if rs.exempt_punctuated_re is not None:
+        exempt += _spans(rs.exempt_punctuated_re, text)
     if proper_names:
         names = tuple(sorted({n.strip() for n in proper_names if isinstance(n, str) and n.strip()}))
         if names:
