@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.neutrality import load_rules, scan  # noqa: E402
+from bot.neutrality import RulesError, load_rules, scan  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
 import os  # noqa: E402
@@ -161,7 +161,11 @@ def main(argv=None) -> int:
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--errors", choices=("dev", "train"), help="list mistakes on the dev half / WNC train pairs")
     args = ap.parse_args(argv)
-    rs = load_rules(args.rules)
+    try:
+        rs = load_rules(args.rules)
+    except RulesError as exc:
+        print(f"neutrality_eval: {exc}", file=sys.stderr)
+        return 2
 
     rows = read_labelled(args.labelled)
     print(f"Labelled set: {args.labelled.relative_to(ROOT) if args.labelled.is_relative_to(ROOT) else args.labelled}")
@@ -185,13 +189,15 @@ def main(argv=None) -> int:
     if (wnc / "pre.test").exists() and (wnc / "post.test").exists():
         lex = lexicon_counter(wnc.parent / "lexicons")
         print(f"\nWiki Neutrality Corpus ({wnc}): share of pairs where the biased sentence gets more flags")
-        print(f"{'part':<6} {'system':<10} {'n':>5} {'pre>post':>9} {'pre<post':>9}")
+        print("(and, treating every pre sentence as biased and every post sentence as neutral, sentence-level P/R/F1)")
+        print(f"{'part':<6} {'system':<10} {'n':>5} {'pre>post':>9} {'pre<post':>9}   {'P':>6} {'R':>6} {'F1':>6}")
         for part in ("train", "test"):
             pre = (wnc / f"pre.{part}").read_text(encoding="utf-8").splitlines()
             post = (wnc / f"post.{part}").read_text(encoding="utf-8").splitlines()
             for name, count in (("rules", lambda t: rules_count(t, rs)), ("baseline", baseline_count), ("lexicons", lex)):
                 more, fewer, n = wnc_share(pre, post, count)
-                print(f"{part:<6} {name:<10} {n:>5} {more:9.3f} {fewer:9.3f}")
+                p, r, f, *_ = prf([(True, count(a) > 0) for a in pre] + [(False, count(b) > 0) for b in post])
+                print(f"{part:<6} {name:<10} {n:>5} {more:9.3f} {fewer:9.3f}   {p:6.3f} {r:6.3f} {f:6.3f}")
             if args.errors == "train" and part == "train":
                 for a, b in zip(pre, post):
                     if rules_count(a, rs) <= rules_count(b, rs):

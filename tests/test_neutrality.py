@@ -174,6 +174,10 @@ def test_entry_own_names_are_exempt():
     assert scan("the world-class alliance met", proper_names=["World-Class Alliance"]) == []
 
 
+def test_a_lone_capitalised_adjective_is_not_a_name():
+    assert flagged("The filter is an Orwellian apparatus.") == [("neutrality/loaded-label", "Orwellian")]
+
+
 def test_sentence_initial_capital_is_not_a_name():
     assert flagged("Unfortunately, the group never met.") == [("neutrality/editorialising", "Unfortunately")]
     assert flagged("Pioneering work by ICANN followed.") == [("neutrality/puffery", "Pioneering")]

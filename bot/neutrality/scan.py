@@ -158,13 +158,15 @@ def _at_sentence_start(text: str, s: int, sentence_start: int) -> bool:
 
 
 def _looks_like_name(text: str, s: int, e: int, sentence_start: int) -> bool:
-    """Capitalised Words inside a sentence are part of a proper name."""
+    """Capitalised Words next to other Capitalised Words are part of a proper name
+    ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
+    sentence start or a proper adjective ("an Orwellian system")."""
     words = _WORDS.findall(text[s:e])
     if not words or not all(_is_capitalised(w) for w in words):
         return False
     if _neighbour_capitalised(text, s, e, sentence_start):
         return True
-    return not _at_sentence_start(text, s, sentence_start)
+    return len(words) > 1 and not _at_sentence_start(text, s, sentence_start)
 
 
 @lru_cache(maxsize=256)
