@@ -25,7 +25,7 @@ _RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
 _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
 # spaced-out hyphens of tokenised text, " - ").
-SEP = r"(?:[\s\u00a0]*[-\u2010\u2011\u2012\u2013][\s\u00a0]*|[\s\u00a0]+)"
+SEP = r"[\s\u00a0\-\u2010-\u2013]+"
 
 
 class RulesError(Exception):
@@ -51,6 +51,10 @@ class Term:
     lower_case_only: bool = False
     message: str | None = None
     suggestion: str | None = None
+
+    @property
+    def unconditional(self) -> bool:
+        return not (self.unless_next or self.unless_prev or self.lower_case_only)
 
     @cached_property
     def regex(self) -> re.Pattern:

@@ -313,7 +313,11 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     reported = rs.reported_clauses != "keep" and reporting
     flags: list[Flag] = []
     for s, cand_end, key in candidates:
-        best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
+        terms = rs.by_phrase.get(key, ())
+        if terms and terms[0].unconditional:
+            best = (terms[0], cand_end)
+        else:
+            best = _accept(rs, text, low, bounds, s, terms, cand_end)
         if best is None:
             # The longest phrase here is ruled out by its context: try shorter ones.
             first = _FIRST_WORD.match(low, s)
