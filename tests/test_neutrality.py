@@ -170,6 +170,8 @@ def test_entry_own_names_are_exempt():
     assert flagged(text, proper_names=("Pioneering Networks Alliance", "PNA")) == [
         ("neutrality/puffery", "pioneering")
     ]
+    # one name as a plain string is one name, not a set of letters
+    assert flagged("A landmark at Landmark House.", proper_names="Landmark House") == [("neutrality/puffery", "landmark")]
     # lower-case occurrences of the entry's name are exempt too
     assert scan("the world-class alliance met", proper_names=["World-Class Alliance"]) == []
 

@@ -288,6 +288,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     if rs.exempt_punctuated_re is not None:
         exempt += _spans(rs.exempt_punctuated_re, text)
     if proper_names:
+        if isinstance(proper_names, str):
+            proper_names = (proper_names,)
         names = tuple(sorted({n.strip() for n in proper_names if isinstance(n, str) and n.strip()}))
         if names:
             exempt += _spans(_names_regex(names), text)
