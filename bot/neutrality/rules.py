@@ -44,7 +44,7 @@ class Term:
     """One phrase of a rule, compiled."""
 
     text: str  # as written in the rules file
-    words: tuple  # tuple of frozensets of lower-case word forms; empty set = any word
+    words: tuple  # one frozenset of lower-case forms per word of the phrase
     rule: "Rule" = field(repr=False, compare=False)
     unless_next: frozenset = frozenset()
     unless_prev: frozenset = frozenset()
@@ -83,8 +83,8 @@ class RuleSet:
     attributed_quotes: str = "drop"
     reported_clauses: str = "lower"
     scare_quote_max_words: int = 3
-    # compiled
     quoted_sources: list = field(default_factory=list)
+    # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
     scan_re: re.Pattern | None = None

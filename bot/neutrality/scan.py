@@ -83,12 +83,6 @@ class _Bounds:
         self.text = text
         self._starts = None
 
-    def __len__(self):
-        return len(self.starts)
-
-    def __getitem__(self, i):
-        return self.starts[i]
-
     @property
     def starts(self):
         if self._starts is None:
