@@ -75,6 +75,10 @@ def test_rules_are_compiled_once_and_cached():
         ("All economies should adopt the checklist.", "neutrality/advocacy"),
         ("Governments must join the convention.", "neutrality/advocacy"),
         ("The principles are a vital tool for policy makers.", "neutrality/advocacy"),
+        ("The chairman opened the session.", "neutrality/gendered-language"),
+        ("The founder passed away in 2010.", "neutrality/euphemism"),
+        ("The conference was a truly dazzling affair.", "neutrality/evaluative"),
+        ("The emmy award-winning journalist moderated.", "neutrality/puffery"),
     ],
 )
 def test_each_category_is_flagged(text, rule):
@@ -166,8 +170,14 @@ def test_entry_own_names_are_exempt():
     assert flagged(text, proper_names=("Pioneering Networks Alliance", "PNA")) == [
         ("neutrality/puffery", "pioneering")
     ]
+    # one name as a plain string is one name, not a set of letters
+    assert flagged("A landmark at Landmark House.", proper_names="Landmark House") == [("neutrality/puffery", "landmark")]
     # lower-case occurrences of the entry's name are exempt too
     assert scan("the world-class alliance met", proper_names=["World-Class Alliance"]) == []
+
+
+def test_a_lone_capitalised_adjective_is_not_a_name():
+    assert flagged("The filter is an Orwellian apparatus.") == [("neutrality/loaded-label", "Orwellian")]
 
 
 def test_sentence_initial_capital_is_not_a_name():
@@ -207,6 +217,11 @@ def test_scare_quotes_are_flagged_but_quoted_titles_are_not():
     assert scan('The ministers described the agreement as "historic".') == []
 
 
+def test_a_weasel_phrase_with_a_speech_verb_still_attributes_its_quotation():
+    flags = scan('Stakeholders have argued about "enhanced cooperation" since 2005.')
+    assert [(f.rule, f.match) for f in flags] == [("neutrality/weasel", "Stakeholders have argued")]
+
+
 def test_reported_clause_is_lowered_to_info():
     flags = scan("The secretariat stated that members should join the network.")
     assert [(f.rule, f.severity) for f in flags] == [("neutrality/advocacy", INFO)]
@@ -235,6 +250,9 @@ def test_attributed_quote_mode_lower_keeps_an_info_flag(tmp_path):
         "ICANN coordinates the Internet's unique identifiers.",
         "The policy sets out how disputes over domain name claims are resolved.",
         "The member was admitted as an observer in 2012.",
+        "The talks leading to the treaty lasted two years.",
+        "The anti-spam working group meets twice a year.",
+        "The regulation addresses terrorist content online.",
         "The first meeting took place in Nairobi in 2011.",
         "The checklist was last revised in 2019.",
         "Since 2009, the forum has met annually.",
@@ -288,6 +306,14 @@ rules:
     terms:
       - landmark
 """
+
+
+def test_exempt_names_may_have_accents_and_punctuation(tmp_path):
+    p = tmp_path / "rules.yaml"
+    p.write_text(MINIMAL + "exempt:\n  - Réseaux IP Européens (Landmark)\n", encoding="utf-8")
+    rs = load_rules(p)
+    text = "the réseaux ip européens (landmark) met; a landmark"
+    assert [f.start for f in scan(text, rules=rs)] == [text.rindex("landmark")]
 
 
 def test_minimal_rules_file(tmp_path):

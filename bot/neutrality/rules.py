@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.findings import SEVERITIES, WARNING
@@ -17,12 +18,14 @@ from bot.findings import SEVERITIES, WARNING
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutrality" / "rules.yaml"
 
 ATTRIBUTED_MODES = ("drop", "lower")
+# What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE = 1, 2, 4, 8, 16
 REPORTED_MODES = ("drop", "lower", "keep")
 _RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
 _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
 # spaced-out hyphens of tokenised text, " - ").
-SEP = r"(?:[\s\u00a0]*[-\u2010\u2011\u2012\u2013][\s\u00a0]*|[\s\u00a0]+)"
+SEP = r"[\s\u00a0\-\u2010-\u2013]+"
 
 
 class RulesError(Exception):
@@ -41,14 +44,23 @@ class Term:
     """One phrase of a rule, compiled."""
 
     text: str  # as written in the rules file
-    words: tuple  # tuple of frozensets of lower-case word forms; empty set = any word
+    words: tuple  # one frozenset of lower-case forms per word of the phrase
     rule: "Rule" = field(repr=False, compare=False)
-    regex: re.Pattern = field(repr=False, compare=False)
     unless_next: frozenset = frozenset()
     unless_prev: frozenset = frozenset()
     lower_case_only: bool = False
     message: str | None = None
     suggestion: str | None = None
+
+    @property
+    def unconditional(self) -> bool:
+        return not (self.unless_next or self.unless_prev or self.lower_case_only)
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """The term alone, anchored by .match(); compiled on first use (only the rare
+        fallback path needs it: the scan itself uses one regex for all terms)."""
+        return phrase_regex([set(w) for w in self.words])
 
 
 @dataclass(frozen=True)
@@ -71,17 +83,13 @@ class RuleSet:
     attributed_quotes: str = "drop"
     reported_clauses: str = "lower"
     scare_quote_max_words: int = 3
-    # compiled
     quoted_sources: list = field(default_factory=list)
+    # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
-    phrase_re: re.Pattern | None = None
     scan_re: re.Pattern | None = None
     kinds: dict = field(default_factory=dict)
-    source_re: re.Pattern | None = None
-    exempt_re: re.Pattern | None = None
-    attribution_re: re.Pattern | None = None
-    reporting_re: re.Pattern | None = None
+    exempt_punctuated_re: re.Pattern | None = None
 
     def rule_or_none(self, rule_id):
         for r in self.rules:
@@ -199,7 +207,8 @@ def load_rules(path=None) -> RuleSet:
         raise RulesError(p, None, f"cannot read the rules file ({exc})") from None
     ruleset = parse_rules(text, str(p))
     with _lock:
-        _cache.clear()
+        if len(_cache) > 8:
+            _cache.clear()
         _cache[key] = ruleset
     return ruleset
 
@@ -279,6 +288,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         return [v.strip() for v in value]
 
     exempt = string_list("exempt")
+    for i, name in enumerate(exempt):
+        if not _as_phrase(name):
+            fail(["exempt", i], f"`exempt` item {name!r} has no words")
     attribution = string_list("attribution_cues")
     reporting = string_list("reporting_cues")
     sources = string_list("quoted_sources")
@@ -361,7 +373,6 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                     text=item,
                     words=tuple(frozenset(w) for w in words),
                     rule=rule,
-                    regex=phrase_regex(words),
                     unless_next=lists["unless_next"],
                     unless_prev=lists["unless_prev"],
                     lower_case_only=case == "lower",
@@ -434,8 +445,15 @@ def _compile(rs: RuleSet) -> None:
     kinds: dict = {}
     for phrase in by_phrase:
         kinds.setdefault(phrase, set()).add("term")
+    punctuated = []
+    for e in rs.exempt:
+        phrase = _as_phrase(e)
+        if " ".join(re.split(r"[\s\-]+", e.strip().lower())) != phrase:
+            punctuated.append(e)  # "(PITA)", "Réseaux IP Européens (RIPE)": matched as written
+        elif phrase:
+            kinds.setdefault(phrase, set()).add("exempt")
+    rs.exempt_punctuated_re = phrases_regex(punctuated)
     for kind, cues in (
-        ("exempt", [_as_phrase(e) for e in rs.exempt]),
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
         ("source", rs.quoted_sources),
@@ -445,25 +463,15 @@ def _compile(rs: RuleSet) -> None:
                 continue
             for phrase in _expand(phrase_words(cue)):
                 kinds.setdefault(phrase, set()).add(kind)
-    rs.kinds = {k: frozenset(v) for k, v in kinds.items()}
-    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+    # A term that contains an attribution cue ("critics have argued") also attributes
+    # what follows it: the scan finds the longest phrase, so the cue is not seen alone.
+    cue_phrases = [f" {c} " for c in kinds if "attribution" in kinds[c]]
+    for phrase in by_phrase:
+        padded = f" {phrase} "
+        if " " in phrase and any(c in padded for c in cue_phrases):
+            kinds[phrase].add("attribution")
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
+    rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # One pass of one prefix-factored regex finds the longest phrase at each position;
     # a space in a phrase matches any run of spaces and hyphens.
-    body = _trie_regex(by_phrase).replace(re.escape(" "), SEP)
-    rs.phrase_re = re.compile(r"\b" + body + r"(?!\w)")
-    rs.exempt_re = cues_regex([_as_phrase(e) for e in rs.exempt])
-    rs.attribution_re = cues_regex(rs.attribution_cues)
-    rs.reporting_re = cues_regex(rs.reporting_cues)
-    rs.source_re = cues_regex(rs.quoted_sources, before_quote=True)
-
-
-def cues_regex(cues, before_quote=False) -> re.Pattern | None:
-    """Cue phrases use the term syntax (a|b alternatives, + inflections).
-
-    Compiled as one prefix-factored regex, matched against the lower-cased text."""
-    phrases = {p for c in cues for p in _expand(phrase_words(c))}
-    if not phrases:
-        return None
-    body = _trie_regex(phrases).replace(re.escape(" "), SEP)
-    tail = r"[\s,:]*$" if before_quote else r"(?!\w)"
-    return re.compile(r"\b" + body + tail)
+    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from bot.findings import INFO
 
-from .rules import SEP, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, EXEMPT, REPORTING, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -83,12 +83,6 @@ class _Bounds:
         self.text = text
         self._starts = None
 
-    def __len__(self):
-        return len(self.starts)
-
-    def __getitem__(self, i):
-        return self.starts[i]
-
     @property
     def starts(self):
         if self._starts is None:
@@ -139,18 +133,34 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
     return False
 
 
+def _local_sentence_start(text: str, s: int, window: int = 200) -> int:
+    """Start of the sentence around `s`, looking back at most `window` characters
+    (cheaper than splitting the whole text; enough for the name and case checks)."""
+    lo = max(0, s - window)
+    best = -1
+    for ch in ".!?;\n":
+        i = text.rfind(ch, lo, s)
+        while i > best and ch != "\n" and i + 1 < len(text) and text[i + 1] not in _AFTER_END:
+            i = text.rfind(ch, lo, i)
+        if i > best:
+            best = i
+    return best + 1 if best >= 0 else lo
+
+
 def _at_sentence_start(text: str, s: int, sentence_start: int) -> bool:
     return not text[sentence_start:s].strip(" \t\u00a0\"'\u201c\u2018([-*")
 
 
 def _looks_like_name(text: str, s: int, e: int, sentence_start: int) -> bool:
-    """Capitalised Words inside a sentence are part of a proper name."""
+    """Capitalised Words next to other Capitalised Words are part of a proper name
+    ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
+    sentence start or a proper adjective ("an Orwellian system")."""
     words = _WORDS.findall(text[s:e])
     if not words or not all(_is_capitalised(w) for w in words):
         return False
     if _neighbour_capitalised(text, s, e, sentence_start):
         return True
-    return not _at_sentence_start(text, s, sentence_start)
+    return len(words) > 1 and not _at_sentence_start(text, s, sentence_start)
 
 
 @lru_cache(maxsize=256)
@@ -217,7 +227,7 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
             original = text[s:e]
             if sum(c.isupper() for c in original) > 1:
                 continue
-            if original[:1].isupper() and not _at_sentence_start(text, s, _sentence_of(bounds, s)[0]):
+            if original[:1].isupper() and not _at_sentence_start(text, s, _local_sentence_start(text, s)):
                 continue
         best = (term, e)
     return best
@@ -251,45 +261,59 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
     for m in hits:
         g = m.group()
-        if not g.isalpha() and not (g.isascii() and "-" not in g and "  " not in g and "\t" not in g and "\n" not in g):
-            g = _SEP_RUN.sub(" ", g)
         kind = kinds.get(g)
-        if kind is None:  # pragma: no cover - the regex only matches known phrases
-            continue
-        if "term" in kind:
+        if kind is None:
+            g = _SEP_RUN.sub(" ", g)
+            kind = kinds.get(g, 0)
+        if kind & TERM:
             candidates.append((m.start(), m.end(), g))
-        if "exempt" in kind:
+            if kind == TERM:
+                continue
+        if kind & EXEMPT:
             exempt.append(m.span())
-        if "attribution" in kind:
+        if kind & ATTRIBUTION:
             cues.append(m.span())
-        if "reporting" in kind:
+        if kind & REPORTING:
             reporting.append(m.end())
-        if "source" in kind:
+        if kind & SOURCE:
             sources.append(m.end())
     if not candidates and not quotes:
         return []
+    if rs.exempt_punctuated_re is not None:
+        exempt += _spans(rs.exempt_punctuated_re, text)
     if proper_names:
+        if isinstance(proper_names, str):
+            proper_names = (proper_names,)
         names = tuple(sorted({n.strip() for n in proper_names if isinstance(n, str) and n.strip()}))
         if names:
             exempt += _spans(_names_regex(names), text)
     bounds = _Bounds(text)
+    attribution_of = {}  # quote -> attributed?, computed when first needed
 
-    attributed, unattributed = [], []
-    for q in quotes:
-        if _attributed(low, q, bounds, cues, sources):
-            attributed.append((q[0], q[1]))
-        else:
-            unattributed.append(q)
+    def attributed_quote(s, e):
+        for q in quotes:
+            if q[0] < e and s < q[1]:
+                if q not in attribution_of:
+                    attribution_of[q] = _attributed(low, q, bounds, cues, sources)
+                return attribution_of[q]
+        return False
 
-    reported = []
-    if rs.reported_clauses != "keep":
+    def in_reported_clause(s):
         for pos in reporting:
-            _, sent_end = _sentence_of(bounds, pos - 1)
-            reported.append((pos, sent_end if sent_end is not None else len(text)))
+            if pos <= s:
+                _, sent_end = _sentence_of(bounds, pos - 1)
+                if sent_end is None or s < sent_end:
+                    return True
+        return False
 
+    reported = rs.reported_clauses != "keep" and reporting
     flags: list[Flag] = []
     for s, cand_end, key in candidates:
-        best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
+        terms = rs.by_phrase.get(key, ())
+        if terms and terms[0].unconditional:
+            best = (terms[0], cand_end)
+        else:
+            best = _accept(rs, text, low, bounds, s, terms, cand_end)
         if best is None:
             # The longest phrase here is ruled out by its context: try shorter ones.
             first = _FIRST_WORD.match(low, s)
@@ -299,14 +323,14 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         term, e = best
         if exempt and _inside(exempt, s, e):
             continue
-        if text[s].isupper() and _looks_like_name(text, s, e, _sentence_of(bounds, s)[0]):
+        if text[s].isupper() and _looks_like_name(text, s, e, _local_sentence_start(text, s)):
             continue
         severity = term.rule.severity
-        if attributed and _inside(attributed, s, e):
+        if quotes and attributed_quote(s, e):
             if rs.attributed_quotes == "drop":
                 continue
             severity = INFO
-        elif reported and _inside(reported, s, e):
+        elif reported and in_reported_clause(s):
             if rs.reported_clauses == "drop":
                 continue
             severity = INFO
@@ -324,13 +348,18 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             )
         )
 
-    if unattributed and rs.scare_quote_max_words:
+    if quotes and rs.scare_quote_max_words:
         doubt = rs.rule_or_none("neutrality/doubt")
         if doubt is not None:
-            for s, e, is_, ie in unattributed:
+            for q in quotes:
+                s, e, is_, ie = q
                 inner = text[is_:ie].strip()
+                if not inner[:1].islower():
+                    continue
                 words = _WORDS.findall(inner)
-                if not words or len(words) > rs.scare_quote_max_words or not inner[:1].islower():
+                if not words or len(words) > rs.scare_quote_max_words:
+                    continue
+                if attributed_quote(s, e):
                     continue
                 if exempt and _inside(exempt, s, e):
                     continue
