@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.findings import SEVERITIES, WARNING
 
+RULES_MAX_BYTES = 512 * 1024
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutrality" / "rules.yaml"
 
 ATTRIBUTED_MODES = ("drop", "lower")
@@ -213,48 +214,21 @@ def load_rules(path=None) -> RuleSet:
     return ruleset
 
 
-def _yaml_error_line(exc):
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark is not None else None
-
-
-def _locate(text, keys):
-    """Best-effort line number of the node at `keys` (for messages only)."""
-    try:
-        from ruamel.yaml import YAML
-
-        node = YAML(typ="rt").load(text)
-        line = 1
-        for k in keys:
-            lc = getattr(node, "lc", None)
-            if lc is not None:
-                try:
-                    if isinstance(k, int):
-                        line = lc.item(k)[0] + 1
-                    else:
-                        line = lc.key(k)[0] + 1
-                except Exception:  # noqa: BLE001 - location is a courtesy
-                    pass
-            node = node[k]
-        return line
-    except Exception:  # noqa: BLE001
-        return None
-
-
 def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    # The project's hardened loader: the rules file can come from a pull
+    # request (the bot checks proposed rules against the registry).
+    from bot.loading import load_text
 
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
-        raise RulesError(path, _yaml_error_line(exc), f"the rules file is not valid YAML: {problem}") from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a data problem
-        raise RulesError(path, None, f"the rules file is not valid YAML: {exc}") from None
+    doc = load_text(path, text, max_bytes=RULES_MAX_BYTES)
+    problems = [f for f in doc.findings if f.is_error and f.rule not in ("yaml/not-a-mapping", "yaml/empty")]
+    if problems:
+        first = problems[0]
+        raise RulesError(path, first.line, f"the rules file is not valid YAML: {first.message}")
+    data = doc.data
 
     def fail(keys, problem):
-        raise RulesError(path, _locate(text, keys), problem)
+        node = doc.node_at(keys) if doc.root is not None else None
+        raise RulesError(path, node.line if node is not None else None, problem)
 
     if not isinstance(data, dict):
         fail([], "the rules file must be a mapping with `version` and `rules`")
