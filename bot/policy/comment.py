@@ -246,7 +246,9 @@ def render(plan: Plan, state: PullRequestState, governance: Governance) -> str:
         plan.memory.encode(),
     ]
     result = "\n".join(out)
-    assert len(result) < MAX_COMMENT
+    if len(result) >= MAX_COMMENT:  # only a huge memory block could do this
+        keep = MAX_COMMENT - len(plan.memory.encode()) - 200
+        result = result[:keep] + "\n\n*(shortened)*\n" + plan.memory.encode()
     return result
 
 
