@@ -215,6 +215,12 @@ def _review_all(args, adapter, ctx, governance, numbers) -> int:
             failures += 1
             print(f"pull request #{number}: the bot could not finish: {exc}", file=sys.stderr)
             continue
+        except Exception as exc:  # a bug must not stop the sweep of the others
+            if os.environ.get("BOT_DEBUG") == "1":
+                raise
+            failures += 1
+            print(f"pull request #{number}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         result["seconds"] = round(time.perf_counter() - started, 3)
         _print_result(result, args.dry_run)
     return 2 if failures else 0
