@@ -213,15 +213,18 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
             e = m.end()
         else:
             e = end
-            if not (term.unless_next or term.unless_prev or term.lower_case_only):
+            if not (term.unless_next or term.unless_prev or term.after or term.lower_case_only):
                 return (term, e)
         if term.unless_next:
             nm = _NEXT_WORD.match(low, e)
             if nm and nm.group(1) in term.unless_next:
                 continue
-        if term.unless_prev:
+        if term.unless_prev or term.after:
             pm = _PREV_WORD.search(low, max(0, s - 40), s)
-            if pm and pm.group(1) in term.unless_prev:
+            prev = pm.group(1) if pm else None
+            if prev in term.unless_prev:
+                continue
+            if term.after and prev not in term.after:
                 continue
         if term.lower_case_only:
             original = text[s:e]
