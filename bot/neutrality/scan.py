@@ -56,6 +56,8 @@ _QUOTE_RES = (
 )
 _PUNCT = re.compile(r"[.!?;\n]")
 _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
+# The same test as one regex: a stop followed by a character of _AFTER_END or the end.
+_SENTENCE_STOP = re.compile("[.!?;](?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
 _PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
@@ -93,13 +95,7 @@ class _Bounds:
 def _sentence_bounds(text: str) -> list[int]:
     """Start offsets of sentences (0 included), sorted: after . ! ? ; followed by a
     space, a closing quote or bracket, or the end; and after a line break."""
-    starts = [0]
-    n = len(text)
-    for m in _PUNCT.finditer(text):
-        e = m.end()
-        if e >= n or text[e] in _AFTER_END or m.group() == "\n":
-            starts.append(e)
-    return starts
+    return [0] + [m.end() for m in _SENTENCE_STOP.finditer(text)]
 
 
 def _sentence_of(bounds, pos) -> tuple[int, int | None]:
