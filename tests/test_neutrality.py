@@ -385,3 +385,73 @@ def test_scan_never_raises_and_spans_are_in_range(text, names):
 def test_scan_never_raises_on_any_unicode(text):
     for f in scan(text):
         assert text[f.start : f.end] == f.match
+
+
+# --- word classes and the `after` condition -------------------------------------------
+
+_AFTER_RULES = """
+version: 1
+word_classes:
+  determiner: [a, an, the]
+  copula: [is, was]
+rules:
+  - id: neutrality/test
+    category: test
+    severity: warning
+    message: '"{match}" judges'
+    suggestion: remove it
+    terms:
+      - term: surprise|quirky
+        after: [determiner, copula, truly]
+      - plain
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It was a surprise.", ["surprise"]),  # after a determiner
+        ("The design is quirky.", ["quirky"]),  # after a copula
+        ("A truly quirky design.", ["quirky"]),  # after a word listed with the classes
+        ("Surprise inspections are allowed.", []),  # no word before it
+        ("They planned inspections by surprise.", []),  # a preposition is not in the class
+        ("Quirky Systems Ltd was founded in 2001.", []),
+        ("A plain text.", ["plain"]),  # terms without `after` are unaffected
+    ],
+)
+def test_after_flags_only_after_the_named_word_classes(text, expected):
+    rs = parse_rules(_AFTER_RULES, "after.yaml")
+    assert [f.match for f in scan(text, rules=rs)] == expected
+
+
+def test_default_rules_use_after_for_finally():
+    assert "neutrality/editorialising" in rules_of("The convention was finally adopted in 2001.")
+    assert not rules_of("Finally, the parties adopted the text in 2001.")
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("word_classes: [a, b]\n", "`word_classes` must be a mapping"),
+        ("word_classes:\n  Det: [a]\n", "must be a lower-case word"),
+        ("word_classes:\n  det: []\n", "non-empty list of single words"),
+        ("word_classes:\n  det: [two words]\n", "non-empty list of single words"),
+    ],
+)
+def test_malformed_word_classes_are_reported(bad, words):
+    text = _AFTER_RULES.replace("word_classes:\n  determiner: [a, an, the]\n  copula: [is, was]\n", bad)
+    with pytest.raises(RulesError, match=words):
+        parse_rules(text, "bad.yaml")
+
+
+def test_after_must_name_a_class_or_a_single_word():
+    text = _AFTER_RULES.replace("[determiner, copula, truly]", "[determiner, two words]")
+    with pytest.raises(RulesError, match="neither a word class nor a single word"):
+        parse_rules(text, "bad.yaml")
+
+
+def test_he_slash_she_is_one_gendered_flag_with_or_without_spaces():
+    for text in ("Each member names his/her delegate.", "Each member names his / her delegate."):
+        flags = [f for f in scan(text) if f.rule == "neutrality/gendered-language"]
+        assert len(flags) == 1 and flags[0].match.startswith("his") and flags[0].match.endswith("her")
+    assert not rules_of("Each member names its delegate.")

@@ -26,7 +26,7 @@ _RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
 _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
 # spaced-out hyphens of tokenised text, " - ").
-SEP = r"[\s\u00a0\-\u2010-\u2013]+"
+SEP = r"[\s\u00a0\-\u2010-\u2013/]+"
 
 
 class RulesError(Exception):
@@ -49,13 +49,16 @@ class Term:
     rule: "Rule" = field(repr=False, compare=False)
     unless_next: frozenset = frozenset()
     unless_prev: frozenset = frozenset()
+    # only flag when the previous word is one of these (the words of the named
+    # `word_classes` and any words listed with them)
+    after: frozenset = frozenset()
     lower_case_only: bool = False
     message: str | None = None
     suggestion: str | None = None
 
     @property
     def unconditional(self) -> bool:
-        return not (self.unless_next or self.unless_prev or self.lower_case_only)
+        return not (self.unless_next or self.unless_prev or self.after or self.lower_case_only)
 
     @cached_property
     def regex(self) -> re.Pattern:
@@ -85,6 +88,7 @@ class RuleSet:
     reported_clauses: str = "lower"
     scare_quote_max_words: int = 3
     quoted_sources: list = field(default_factory=list)
+    word_classes: dict = field(default_factory=dict)
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
@@ -234,7 +238,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         fail([], "the rules file must be a mapping with `version` and `rules`")
     if data.get("version") != 1:
         fail(["version"] if "version" in data else [], "`version: 1` is required")
-    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "quoted_sources", "rules"}
+    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "quoted_sources", "word_classes", "rules"}
     for k in data:
         if k not in known:
             fail([k], f"unknown key `{k}` (expected one of: {', '.join(sorted(known))})")
@@ -274,6 +278,19 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 phrase_words(cue)
             except ValueError as exc:
                 fail([key, i], f"`{key}` item {cue!r}: {exc}")
+
+    # Named lists of words, for the `after` condition of a term ("a determiner or a
+    # copula before it"): `word_classes: {determiner: [a, an, the]}`.
+    classes_raw = data.get("word_classes") or {}
+    if not isinstance(classes_raw, dict):
+        fail(["word_classes"], "`word_classes` must be a mapping of a name to a list of words")
+    word_classes = {}
+    for name, value in classes_raw.items():
+        if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9_-]*$", name):
+            fail(["word_classes", name], f"word class name {name!r} must be a lower-case word")
+        if not isinstance(value, list) or not value or not all(isinstance(x, str) and _WORD.match(x.lower()) and not x.endswith("+") for x in value):
+            fail(["word_classes", name], f"word class `{name}` must be a non-empty list of single words")
+        word_classes[name] = frozenset(x.lower() for x in value)
 
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -315,7 +332,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 if "term" not in opts:
                     fail(keys, f"rule {rid}: term {j + 1} is a mapping without `term`")
                 for k in opts:
-                    if k not in ("term", "unless_next", "unless_prev", "case", "message", "suggestion"):
+                    if k not in ("term", "unless_next", "unless_prev", "after", "case", "message", "suggestion"):
                         fail(keys, f"rule {rid}: term {opts['term']!r}: unknown key `{k}`")
                 item = opts["term"]
             if not isinstance(item, str):
@@ -334,6 +351,19 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     fail(keys, f"rule {rid}: term {item!r}: `{k}` must be a list of words")
                 lists[k] = frozenset(x.lower() for x in v)
+            after = opts.get("after", [])
+            if not isinstance(after, list) or not all(isinstance(x, str) for x in after):
+                fail(keys, f"rule {rid}: term {item!r}: `after` must be a list of word classes or words")
+            after_words = set()
+            for x in after:
+                if x in word_classes:
+                    after_words |= word_classes[x]
+                elif " " in x.strip() or not _WORD.match(x.lower()) or x.endswith("+"):
+                    fail(keys, f"rule {rid}: term {item!r}: `after` item {x!r} is neither a word class nor a single word")
+                else:
+                    after_words.add(x.lower())
+            if "after" in opts and not after_words:
+                fail(keys, f"rule {rid}: term {item!r}: `after` is empty")
             case = opts.get("case")
             if case not in (None, "lower"):
                 fail(keys, f"rule {rid}: term {item!r}: `case` can only be `lower`")
@@ -349,6 +379,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                     rule=rule,
                     unless_next=lists["unless_next"],
                     unless_prev=lists["unless_prev"],
+                    after=frozenset(after_words),
                     lower_case_only=case == "lower",
                     message=opts.get("message", "").strip() or None,
                     suggestion=opts.get("suggestion", "").strip() or None,
@@ -363,6 +394,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         attribution_cues=attribution,
         reporting_cues=reporting,
         quoted_sources=sources,
+        word_classes=word_classes,
         attributed_quotes=attributed,
         reported_clauses=reported,
         scare_quote_max_words=max_words,

@@ -56,6 +56,8 @@ _QUOTE_RES = (
 )
 _PUNCT = re.compile(r"[.!?;\n]")
 _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
+# The same test as one regex: a stop followed by a character of _AFTER_END or the end.
+_SENTENCE_STOP = re.compile("[.!?;](?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
 _PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
@@ -93,13 +95,7 @@ class _Bounds:
 def _sentence_bounds(text: str) -> list[int]:
     """Start offsets of sentences (0 included), sorted: after . ! ? ; followed by a
     space, a closing quote or bracket, or the end; and after a line break."""
-    starts = [0]
-    n = len(text)
-    for m in _PUNCT.finditer(text):
-        e = m.end()
-        if e >= n or text[e] in _AFTER_END or m.group() == "\n":
-            starts.append(e)
-    return starts
+    return [0] + [m.end() for m in _SENTENCE_STOP.finditer(text)]
 
 
 def _sentence_of(bounds, pos) -> tuple[int, int | None]:
@@ -213,15 +209,18 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
             e = m.end()
         else:
             e = end
-            if not (term.unless_next or term.unless_prev or term.lower_case_only):
+            if not (term.unless_next or term.unless_prev or term.after or term.lower_case_only):
                 return (term, e)
         if term.unless_next:
             nm = _NEXT_WORD.match(low, e)
             if nm and nm.group(1) in term.unless_next:
                 continue
-        if term.unless_prev:
+        if term.unless_prev or term.after:
             pm = _PREV_WORD.search(low, max(0, s - 40), s)
-            if pm and pm.group(1) in term.unless_prev:
+            prev = pm.group(1) if pm else None
+            if prev in term.unless_prev:
+                continue
+            if term.after and prev not in term.after:
                 continue
         if term.lower_case_only:
             original = text[s:e]
