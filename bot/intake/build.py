@@ -48,6 +48,7 @@ class FormFinding:
     message: str
     suggestion: str | None = None
     rule: str = ""
+    where: str = ""  # inside the field: "item 2", "item 1, title"
 
     @property
     def is_error(self) -> bool:
@@ -80,12 +81,12 @@ def valid_id(value) -> bool:
 # Writing YAML
 
 
-def _yaml():
+def _yaml(width: int = 80):
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = False
-    yaml.width = 80
+    yaml.width = width
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
     yaml.preserve_quotes = True
@@ -100,9 +101,9 @@ def _styled(key, value, fold: bool):
     return value
 
 
-def _dump(mapping) -> str:
+def _dump(mapping, width: int = 80) -> str:
     out = io.StringIO()
-    _yaml().dump(mapping, out)
+    _yaml(width).dump(mapping, out)
     # ruamel leaves a space at the end of a wrapped line; the text is read
     # back and compared afterwards, so this cannot change the data unseen.
     return re.sub(r"[ \t]+\n", "\n", out.getvalue())
@@ -177,7 +178,9 @@ def _apply_correction(current: str, changes: dict, path: str) -> tuple[str | Non
                 mapping[key] = _styled(key, value, fold)
             else:
                 _insert(mapping, key, _styled(key, value, fold))
-        text = _dump(mapping)
+        # A correction keeps the lines it does not change: no re-wrapping
+        # (folded text keeps its own line breaks in round-trip mode).
+        text = _dump(mapping, width=4096)
         doc = load_text(path, text)
         if doc.ok and _plain(doc.data) == expected:
             return text, expected
@@ -229,17 +232,15 @@ def to_form_finding(finding: Finding, form: Form, correction: bool, id_field: st
         message = message[len(lead):].lstrip(" :,")
     elif path and message.startswith(field_label(path[:1])):
         message = message[len(field_label(path[:1])):].lstrip(" :,")
-    where = ""
     rest = path[2:] if path and path[0] == "stakeholders" else path[1:]
-    for part in rest:
-        where += f", item {part + 1}" if isinstance(part, int) else f", {_SUB.get(part, part)}"
+    where = ", ".join(f"item {part + 1}" if isinstance(part, int) else _SUB.get(part, str(part)) for part in rest)
     suggestion = finding.suggestion
     if suggestion and any(h in suggestion for h in _YAML_HINTS):
         suggestion = "choose one of the values offered in the form" if finding.rule == "schema/enum" else None
     if finding.match and finding.rule.startswith("neutrality/") and finding.match not in message:
         message = f"“{finding.match}”: {message}"
-    label = (form_field.label if form_field else "") + where
-    return FormFinding(finding.severity, form_field.id if form_field else "", label, message, suggestion, finding.rule)
+    label = form_field.label if form_field else ""
+    return FormFinding(finding.severity, form_field.id if form_field else "", label, message, suggestion, finding.rule, where)
 
 
 # ---------------------------------------------------------------------------
@@ -361,9 +362,13 @@ def _correction(parsed: Parsed, ctx: Context, registry: dict) -> Proposal:
 
 
 def _dedupe(findings: list[FormFinding]) -> list[FormFinding]:
+    """One finding per thing to change: a web address without http:// is
+    both a bad pattern and a bad format; the pattern's message is clearer."""
+    patterns = {(f.field, f.where) for f in findings if f.rule == "schema/pattern"}
+    findings = [f for f in findings if not (f.rule == "schema/format" and (f.field, f.where) in patterns)]
     seen, out = set(), []
     for f in findings:
-        key = (f.severity, f.field, f.label, f.message)
+        key = (f.severity, f.field, f.where, f.message)
         if key not in seen:
             seen.add(key)
             out.append(f)

@@ -173,7 +173,8 @@ def decide_intake(issue: IssueInfo, proposal: Proposal | None, pull: PullInfo | 
 
 
 def _item(finding) -> str:
-    label = f"**{finding.label}**: " if finding.label else ""
+    where = f" ({finding.where})" if finding.where else ""
+    label = f"**{finding.label}**{where}: " if finding.label else ""
     text = safe_message(finding.message, 500)
     if text:
         text = text[0].upper() + text[1:] if not label else text
