@@ -367,3 +367,64 @@ def test_the_reply_names_form_fields_in_plain_words():
     assert "edit this issue" in reply and "Nothing has been sent to the chairs yet." in reply
     for word in (".yaml", "line 1", ":1:", "schema/", "Traceback"):
         assert word not in reply, word
+
+
+# ---------------------------------------------------------------------------
+# `new` for git users
+
+NEW_FLAGS = [
+    "--name", "Pacific CERT Network", "--organization", "Pacific Cyber Security Operational Network",
+    "--issue-area", "cybersecurity", "--scope", "regional", "--url", "https://pacson.org",
+    "--description", "A network of the government computer emergency response teams of Pacific island states.",
+    "--stakeholder", "governments=member", "--last-reviewed", "2026-11-29",
+]
+
+
+def run_bot(*args, root):
+    return subprocess.run([sys.executable, "-m", "bot", *args, "--root", str(root)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_new_with_flags_writes_a_valid_correctly_named_entry_and_checks_it(make_registry):
+    root = make_registry()
+    done = run_bot("new", "--no-input", *NEW_FLAGS, root=root)
+    assert done.returncode == 0, done.stderr
+    path = root / "entries/pacific-cert-network.yaml"
+    assert "wrote entries/pacific-cert-network.yaml" in done.stdout and "0 errors" in done.stdout
+    data = load_text(str(path), path.read_bytes()).data
+    assert data["id"] == "pacific-cert-network" and data["verification"] == "pending"
+    assert run_bot("check", str(path), root=root).returncode == 0
+    again = run_bot("new", "--no-input", *NEW_FLAGS, root=root)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    missing = run_bot("new", "--no-input", "--name", "X", root=root)
+    assert missing.returncode == 2 and "--organization" in missing.stderr
+    bad = run_bot("new", "--no-input", *NEW_FLAGS, "--id", "../evil", root=root)
+    assert bad.returncode == 2 and not (root / "evil.yaml").exists()
+
+
+def test_new_reports_errors_with_exit_1(make_registry):
+    root = make_registry()
+    flags = [f if f != "cybersecurity" else "cybersecurty" for f in NEW_FLAGS]
+    done = run_bot("new", "--no-input", *flags, root=root)
+    assert done.returncode == 1 and 'did you mean "cybersecurity"?' in done.stdout
+
+
+def test_new_prompts_when_interactive(make_registry, capsys):
+    import argparse
+
+    from bot.intake import new
+
+    root = make_registry()
+    parser = argparse.ArgumentParser()
+    new.add_arguments(parser)
+    parser.add_argument("--root")
+    args = parser.parse_args(["--root", str(root), "--last-reviewed", "2026-11-29"])
+    answers = iter([
+        "Pacific CERT Network", "PaCSON", "", "cybersecurity", "", "regional",
+        "A network of the government computer emergency response teams of Pacific island states.",
+        "https://pacson.org", "",
+    ])
+    from pathlib import Path
+
+    args.root = Path(args.root)
+    assert new.run(args, input_fn=lambda prompt="": next(answers), interactive=True) == 0
+    assert (root / "entries/pacific-cert-network.yaml").is_file()
