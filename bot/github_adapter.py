@@ -145,6 +145,10 @@ class IntakeMixin:
                 self.call("answer in the issue", issue.create_comment, body)
         return "created"
 
+    def default_branch_name(self) -> str:
+        repo = self.call("read the repository", lambda: _loaded(self.repo))
+        return repo.default_branch
+
     def find_intake_pull(self, branch: str):
         """The bot's own pull request from ``branch`` (open first, else the
         latest), or None. Pull requests by anyone else are ignored."""

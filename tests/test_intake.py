@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import registry_of
-from bot.findings import ERROR
-from bot.intake.build import build_proposal, dump_new
+from bot.intake.build import build_proposal
 from bot.intake.flow import (
     IssueInfo,
     PullInfo,

@@ -22,7 +22,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from bot.findings import ERROR, WARNING, Finding
+from bot.findings import ERROR, Finding
 from bot.intake.forms import CLEAR, CORRECTION, Form
 from bot.intake.parse import Parsed, slugify
 from bot.loading import load_text
@@ -375,5 +375,3 @@ def _dedupe(findings: list[FormFinding]) -> list[FormFinding]:
     out.sort(key=lambda f: (0 if f.is_error else 1))
     return out
 
-
-__all__ = ["Proposal", "FormFinding", "build_proposal", "valid_id", "dump_new", "WARNING"]

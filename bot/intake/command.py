@@ -60,7 +60,7 @@ def run_intake(adapter, project, ctx, governance, number: int, *, dry_run: bool 
     result["errors"] = len(proposal.errors) if proposal else 0
     result["warnings"] = len(proposal.warnings) if proposal else 0
     pull_number = pull.number if pull else None
-    default = adapter.repo.default_branch
+    default = adapter.default_branch_name()
     if plan.action == "ignore":
         result["note"] = plan.note
         return result

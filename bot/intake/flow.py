@@ -186,7 +186,7 @@ def _item(finding) -> str:
 
 
 EDIT_HELP = (
-    "To change your answers, edit this issue (the **···** menu at the top right of the issue, then **Edit**), "
+    "to change your answers, edit this issue (the **···** menu at the top right of the issue, then **Edit**), "
     "correct the fields named here and save. I check the form again each time and update this reply."
 )
 

@@ -38,7 +38,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-input", action="store_true", help="never prompt; missing required values are a usage error")
 
 
-def _ask(prompt: str, *, many: bool = False, choices=None, input_fn=input, out=sys.stderr):
+def _ask(prompt: str, *, many: bool = False, choices=None, input_fn=input, out=None):
+    out = out or sys.stderr  # looked up now: tests and pipes replace it
     hint = f" ({', '.join(choices)})" if choices and len(choices) <= 12 else ""
     if many:
         print(f"{prompt}{hint}: one per line, an empty line to finish", file=out)
