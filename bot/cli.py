@@ -194,6 +194,10 @@ def _add_optional_commands(sub):
 
     app.add_parsers(sub, _add_root)
 
+    from bot.intake import command as intake_command
+
+    intake_command.add_parsers(sub, _add_root)
+
 
 def main(argv=None) -> int:
     parser = build_parser()

@@ -99,7 +99,170 @@ def _retry_delay(exc, attempt: int, now: float) -> float | None:
     return None
 
 
-class GitHubAdapter:
+class IntakeMixin:
+    """GitHub calls for the intake of issue forms (``bot.intake``): read the
+    issue, answer in it (one reply, edited in place), write the entry on the
+    bot's branch, and open, update or close the bot's pull request."""
+
+    def read_issue(self, number: int):
+        from bot.intake.flow import IssueInfo
+
+        issue = self.call("read the issue", lambda: _loaded(self.repo.get_issue(number)))
+        return IssueInfo(
+            number=issue.number,
+            title=issue.title or "",
+            body=issue.body or "",
+            author=User(issue.user.login, issue.user.id) if issue.user else User("ghost"),
+            state=issue.state,
+            labels=tuple(label.name for label in issue.labels),
+            is_pull=issue.pull_request is not None,
+            created_at=_iso(issue.created_at),
+        )
+
+    def upsert_intake_reply(self, number: int, body: str) -> str:
+        """The bot's one reply in the issue: created once, then edited in
+        place; only a comment with the marker AND the bot's login counts."""
+        from bot.intake.flow import REPLY_MARKER
+
+        issue = self.call("read the issue", lambda: _loaded(self.repo.get_issue(number)))
+        comments = self.call("list the issue's comments", lambda: list(issue.get_comments()))
+        mine = [c for c in comments if c.user and self.governance.is_bot(c.user.login) and REPLY_MARKER in (c.body or "")]
+        if mine:
+            if (mine[0].body or "") == body:
+                return "unchanged"
+            self.call("edit the bot's reply", mine[0].edit, body)
+            return "edited"
+        try:
+            issue.create_comment(body)
+        except (GithubException, requests.exceptions.RequestException) as exc:
+            # not idempotent: look before trying again
+            delay = _retry_delay(exc, 0, self.clock())
+            if delay is None:
+                raise AdapterError(f"answer in the issue: {_describe(exc)}") from exc
+            self.sleep(delay)
+            comments = self.call("list the issue's comments", lambda: list(issue.get_comments()))
+            if not any(c.user and self.governance.is_bot(c.user.login) and REPLY_MARKER in (c.body or "") for c in comments):
+                self.call("answer in the issue", issue.create_comment, body)
+        return "created"
+
+    def default_branch_name(self) -> str:
+        repo = self.call("read the repository", lambda: _loaded(self.repo))
+        return repo.default_branch
+
+    def find_intake_pull(self, branch: str):
+        """The bot's own pull request from ``branch`` (open first, else the
+        latest), or None. Pull requests by anyone else are ignored."""
+        from bot.intake.flow import PullInfo
+
+        owner = self.repo_name.split("/")[0]
+        pulls = self.call(
+            "find the intake pull request",
+            lambda: [p for p in self.repo.get_pulls(state="all", head=f"{owner}:{branch}") if p.head.ref == branch],
+        )
+        pulls = [p for p in pulls if p.user and self.governance.is_bot(p.user.login)]
+        if not pulls:
+            return None
+        pulls.sort(key=lambda p: (p.state == "open", p.number), reverse=True)
+        p = pulls[0]
+        return PullInfo(
+            number=p.number,
+            state=p.state,
+            merged=bool(p.merged_at),
+            head_ref=p.head.ref,
+            head_repo=p.head.repo.full_name if p.head.repo else None,
+            author=p.user.login,
+            title=p.title or "",
+            body=p.body or "",
+        )
+
+    def branch_tip(self, branch: str) -> str | None:
+        try:
+            ref = self.call(f"read the branch {branch}", lambda: _loaded(self.repo.get_git_ref(f"heads/{branch}")))
+        except AdapterError as exc:
+            if isinstance(exc.__cause__, GithubException) and exc.__cause__.status == 404:
+                return None
+            raise
+        return ref.object.sha
+
+    def _file_item(self, path: str, ref: str):
+        try:
+            item = self.call(f"read {path}", self.repo.get_contents, path, ref=ref)
+        except AdapterError as exc:
+            if isinstance(exc.__cause__, GithubException) and exc.__cause__.status == 404:
+                return None
+            raise
+        if isinstance(item, list) or item.type != "file" or item.path != path:
+            return None
+        return item
+
+    def file_on_branch(self, path: str, branch: str) -> bytes | None:
+        item = self._file_item(path, branch)
+        if item is None or item.encoding != "base64" or item.content is None:
+            return None
+        return base64.b64decode(item.content)
+
+    def _entry_blobs(self, ref: str) -> dict[str, str]:
+        tree = self.call("read a tree", self.repo.get_git_tree, ref, recursive=True)
+        return {t.path: t.sha for t in tree.tree if t.type == "blob" and self.governance.is_entry_path(t.path)}
+
+    def write_intake_entry(self, branch: str, base: str, path: str, content: bytes, message: str) -> None:
+        """Commit ``content`` at ``path`` on the bot's branch (created from
+        ``base`` if missing), and put back any other entry an earlier
+        version of the form had written there (a changed identifier)."""
+        tip = self.branch_tip(branch)
+        if tip is None:
+            base_sha = self.default_branch_tip(base)
+            try:
+                self.call("create the bot's branch", self.repo.create_git_ref, f"refs/heads/{branch}", base_sha)
+            except AdapterError as exc:
+                if not (isinstance(exc.__cause__, GithubException) and exc.__cause__.status == 422):
+                    raise  # 422: it exists already (an earlier, interrupted run)
+        item = self._file_item(path, branch)
+        if item is None:
+            self.call(f"write {path}", self.repo.create_file, path, message, content, branch=branch)
+        elif base64.b64decode(item.content or "") != content:
+            self.call(f"write {path}", self.repo.update_file, path, message, content, item.sha, branch=branch)
+        if tip is None:
+            return
+        published = self._entry_blobs(base)
+        for other, sha in self._entry_blobs(branch).items():
+            if other == path or published.get(other) == sha:
+                continue
+            stale = self._file_item(other, branch)
+            if stale is None:
+                continue
+            original = self._file_item(other, base)
+            if original is None:
+                self.call(f"remove {other}", self.repo.delete_file, other, f"Remove {other}: the form no longer proposes it", stale.sha, branch=branch)
+            else:
+                self.call(f"restore {other}", self.repo.update_file, other, f"Restore {other}: the form no longer changes it",
+                          base64.b64decode(original.content), stale.sha, branch=branch)
+
+    def open_intake_pull(self, title: str, body: str, head: str, base: str) -> int:
+        try:
+            pull = self.repo.create_pull(base=base, head=head, title=title, body=body, maintainer_can_modify=False)
+        except (GithubException, requests.exceptions.RequestException) as exc:
+            # Not idempotent: the pull request may exist after a failure.
+            found = self.find_intake_pull(head)
+            if found is not None and found.state == "open":
+                return found.number
+            raise AdapterError(f"open the pull request: {_describe(exc)}") from exc
+        return pull.number
+
+    def edit_intake_pull(self, number: int, *, title: str | None = None, body: str | None = None, state: str | None = None) -> None:
+        pull = self.call("read the pull request", lambda: _loaded(self.repo.get_pull(number)))
+        changes = {}
+        if title is not None and title != pull.title:
+            changes["title"] = title
+        if body is not None and body != (pull.body or ""):
+            changes["body"] = body
+        if state is not None and state != pull.state:
+            changes["state"] = state
+        if changes:
+            self.call("update the pull request", pull.edit, **changes)
+
+
+class GitHubAdapter(IntakeMixin):
     def __init__(
         self,
         repo: str,
@@ -196,6 +359,19 @@ class GitHubAdapter:
         status = None
         if memory.sha == head_sha and memory.status:
             status = Status(memory.status[0], memory.status[1])
+        if proposer is None:
+            # An intake pull request (opened by the bot from a form): the
+            # issue's author is the proposer, if the marker is the bot's own.
+            from bot.intake.flow import trusted_proposer
+
+            proposer = trusted_proposer(
+                pull.user.login if pull.user else None,
+                pull.head.ref,
+                pull.head.repo.full_name if pull.head.repo else None,
+                pull.body,
+                repo=self.repo_name,
+                is_bot=self.governance.is_bot,
+            )
         state = PullRequestState(
             repo=self.repo_name,
             number=number,

@@ -8,7 +8,7 @@ import time
 
 from .. import model as m
 from ..model import Repo
-from . import DOCS, ApiError, not_found, route
+from . import DOCS, ApiError, invalid, not_found, route
 
 
 # --- meta -----------------------------------------------------------------------------
@@ -261,3 +261,26 @@ def commit_pulls(ctx, owner, repo, commit_sha):
                            sha in ctx.sim._pull_commit_shas(rp, issue)):
             out.append(ctx.r.pull(rp, issue, full=False))
     return 200, ctx.paginate(out)
+
+
+@route("DELETE", "/repos/{owner}/{repo}/contents/{path}")
+def delete_contents(ctx, owner, repo, path):
+    rp = ctx.repo(owner, repo)
+    body = ctx.json()
+    branch = body.get("branch") or rp.default_branch
+    if branch not in rp.branches:
+        raise ApiError(404, f"Branch {branch} not found")
+    if not body.get("message"):
+        raise invalid("message", code="missing_field")
+    tree = rp.commits[rp.branches[branch]].tree
+    old = tree.get(path)
+    if old is None:
+        raise not_found()
+    if body.get("sha") != old.sha:
+        raise ApiError(409, f"{path} does not match {body.get('sha')}")
+    sim = ctx.sim
+    new_tree = dict(tree)
+    del new_tree[path]
+    sha = sim._commit(rp, [rp.branches[branch]], new_tree, body["message"], ctx.actor)
+    sim._move_branch(rp, branch, sha)
+    return 200, {"content": None, "commit": ctx.r.git_commit_short(rp, rp.commits[sha])}
