@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,31 @@ class Project:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+    def relative_many(self, paths) -> list[str]:
+        """``relative`` for many paths, resolving each folder once.
+
+        ``path.resolve()`` is ``realpath(folder) / name`` when the file itself
+        is not a symbolic link (and its name is not ``..``), so only those
+        files, and the folders, are resolved in full: the same answers as
+        ``relative``, without a dozen system calls per file."""
+        root = self.root.resolve()
+        folders: dict = {}
+        out = []
+        for path in paths:
+            path = Path(path)
+            name = path.name
+            if name in ("", ".", "..") or os.path.islink(path):
+                out.append(self.relative(path))
+                continue
+            parent = path.parent
+            if parent not in folders:
+                folders[parent] = parent.resolve()
+            try:
+                out.append((folders[parent] / name).relative_to(root).as_posix())
+            except ValueError:
+                out.append(str(path))
+        return out
 
     def entry_files(self) -> list[Path]:
         if not self.entries_dir.is_dir():
