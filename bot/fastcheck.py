@@ -273,6 +273,8 @@ class FileResult:
     text: str | None = None  # only for files with findings (for the report)
     data: object = None  # only when asked for (build)
     digest: str | None = None  # sha256 of the bytes, when the cache is on
+    checked: bool = True  # False: only the facts were gathered (a registry file compared with)
+    from_cache: bool = False
 
 
 def _free_texts(data: dict):
@@ -320,17 +322,19 @@ def check_raw(raw: bytes, size: int, display: str, ctx, *, checks: bool = True, 
             data = fast_data(text)
     if isinstance(data, dict):
         if not checks:
-            return FileResult(display, facts=Facts.of(data), pending=data.get("verification") == "pending", data=data if want_data else None)
+            return FileResult(display, facts=Facts.of(data), pending=data.get("verification") == "pending", data=data if want_data else None, checked=False)
         validator = fast_validator(ctx)
         schema_ok = validator is not None and validator.ok(data)
         if schema_ok and _id_ok(data, display):
             flagged = False
             if ctx.rules is not None:
                 from bot.neutrality import scan
+                from bot.registry import resolved
                 from bot.wording import proper_names
 
                 names = proper_names(data)
-                flagged = any(scan(value, rules=ctx.rules, proper_names=names) for value in _free_texts(data))
+                rules = resolved(ctx.rules)
+                flagged = any(scan(value, rules=rules, proper_names=names) for value in _free_texts(data))
             if not flagged:
                 return FileResult(
                     display,
@@ -341,7 +345,7 @@ def check_raw(raw: bytes, size: int, display: str, ctx, *, checks: bool = True, 
         return _precise(load_text(display, raw, size), ctx, want_data, schema_known_valid=schema_ok)
     doc = load_text(display, raw, size)
     if not checks:
-        return FileResult(display, facts=Facts.of(doc.data), pending=_pending(doc.data), data=doc.data if want_data else None)
+        return FileResult(display, facts=Facts.of(doc.data), pending=_pending(doc.data), data=doc.data if want_data else None, checked=False)
     return _precise(doc, ctx, want_data)
 
 
@@ -380,12 +384,12 @@ def check_path(path, display: str, ctx, *, checks: bool = True, want_data: bool 
     if raw is None:
         doc = load_file(path, display)  # the unreadable-file finding, worded by the loader
         if not checks:
-            return FileResult(display)
+            return FileResult(display, checked=False)
         return _precise(doc, ctx, want_data)
     digest = None
     if cache is not None:
         digest = cache.digest(raw)
-        hit = cache.get(display, digest, checks)
+        hit = cache.get(display, digest, checks, raw)
         if hit is not None and (not want_data or hit.data is not None):
             return hit
     result = check_raw(raw, size, display, ctx, checks=checks, want_data=want_data)
@@ -417,22 +421,50 @@ PARALLEL_THRESHOLD = 400
 
 
 def run(ctx, items, *, jobs: int | None = None, want_data: bool = False, cache=None) -> list[FileResult]:
-    """``items``: (path, display, checks) triples; results in the same order."""
-    items = list(items)
+    """``items``: (path, display, checks) triples; results in the same order.
+
+    With a warm cache, this process reads and hashes every file and only the
+    files the cache does not answer are checked (here when they are few)."""
+    items = [tuple(i) for i in items]
+    if cache is not None and cache.entries and not want_data:
+        results: list = [None] * len(items)
+        misses = []
+        for number, (path, display, checks) in enumerate(items):
+            raw, size, problem = read(path)
+            if raw is not None:
+                digest = cache.digest(raw)
+                hit = cache.get(display, digest, checks, raw)
+                if hit is not None:
+                    results[number] = hit
+                    continue
+            misses.append(number)
+        if len(misses) < PARALLEL_THRESHOLD:
+            for number in misses:
+                results[number] = check_path(*items[number][:2], ctx, checks=items[number][2], cache=cache)
+        else:
+            for number, result in zip(misses, _run(ctx, [items[n] for n in misses], jobs, want_data, cache)):
+                results[number] = result
+        return results
+    return _run(ctx, items, jobs, want_data, cache)
+
+
+def _run(ctx, items, jobs, want_data, cache) -> list[FileResult]:
     jobs = default_jobs() if jobs is None else max(1, jobs)
     jobs = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 2)))
-    if ctx.rules is not None or True:
-        fast_validator(ctx)  # compile once, before the workers fork
     _WORK.update(ctx=ctx, want_data=want_data, cache=cache)
     try:
         if jobs <= 1 or len(items) < PARALLEL_THRESHOLD:
-            return _run_chunk([tuple(i) for i in items])
+            return _run_chunk(items)
         import multiprocessing
 
         try:
             mp = multiprocessing.get_context("fork")
         except ValueError:  # pragma: no cover - no fork on this platform
-            return _run_chunk([tuple(i) for i in items])
+            return _run_chunk(items)
+        # Made once, before the workers fork, rather than once in each.
+        fast_validator(ctx)
+        if any(checks for _, _, checks in items):
+            ctx.materialise()
         # Ordered chunks: small enough to balance two busy cores, large
         # enough that sending them costs little.
         size = max(50, min(500, len(items) // (jobs * 8) or 1))

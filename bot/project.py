@@ -52,32 +52,46 @@ class Project:
     def relative_many(self, paths) -> list[str]:
         """``relative`` for many paths, resolving each folder once.
 
-        ``path.resolve()`` is ``realpath(folder) / name`` when the file itself
+        ``path.resolve()`` is ``realpath(folder)/name`` when the file itself
         is not a symbolic link (and its name is not ``..``), so only those
         files, and the folders, are resolved in full: the same answers as
         ``relative``, without a dozen system calls per file."""
-        root = self.root.resolve()
+        root = os.path.realpath(self.root)
+        prefix = root.rstrip(os.sep) + os.sep
         folders: dict = {}
         out = []
         for path in paths:
-            path = Path(path)
-            name = path.name
-            if name in ("", ".", "..") or os.path.islink(path):
-                out.append(self.relative(path))
+            text = os.fspath(path)
+            folder, name = os.path.split(text)
+            if name in ("", ".", "..") or os.path.islink(text):
+                out.append(self.relative(Path(path)))
                 continue
-            parent = path.parent
-            if parent not in folders:
-                folders[parent] = parent.resolve()
-            try:
-                out.append((folders[parent] / name).relative_to(root).as_posix())
-            except ValueError:
+            real = folders.get(folder)
+            if real is None:
+                real = folders[folder] = os.path.realpath(folder or ".")
+            full = os.path.join(real, name)
+            if full.startswith(prefix):
+                out.append(full[len(prefix) :].replace(os.sep, "/"))
+            elif full == root:
+                out.append(".")
+            else:
                 out.append(str(path))
         return out
 
     def entry_files(self) -> list[Path]:
-        if not self.entries_dir.is_dir():
+        folder = self.entries_dir
+        try:
+            with os.scandir(folder) as listing:
+                names = sorted(e.name for e in listing if _suffix(e.name) in (".yaml", ".yml") and e.is_file())
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p for p in self.entries_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        return [folder / name for name in names]
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``, without making a path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def find_project(start: Path | None = None) -> Project:

@@ -30,15 +30,51 @@ class Context:
     rules: object = None  # neutrality RuleSet, or None to skip wording checks
 
     @classmethod
-    def load(cls, project: Project, *, wording: bool = True) -> "Context":
+    def load(cls, project: Project, *, wording: bool = True, lazy: bool = False) -> "Context":
+        """``lazy``: the validator and the wording rules are made on first
+        use (a check answered from the cache needs neither); call
+        ``materialise()`` to make them now, and so see their errors now."""
         vocabularies = load_vocabularies(project.vocabulary_dir)
         schema = resolve_schema(read_schema(project.schema_path), vocabularies)
         rules = None
         if wording:
             from bot import wording as wording_module
 
-            rules = wording_module.load_rules_for(project)
-        return cls(project, vocabularies, schema, cached_validator(schema), rules)
+            if lazy and wording_module.has_matcher():
+                rules = Deferred(lambda: wording_module.load_rules_for(project))
+            else:
+                rules = wording_module.load_rules_for(project)
+        validator = Deferred(lambda: cached_validator(schema)) if lazy else cached_validator(schema)
+        return cls(project, vocabularies, schema, validator, rules)
+
+    def materialise(self) -> "Context":
+        resolved(self.validator)
+        resolved(self.rules)
+        return self
+
+
+class Deferred:
+    """A value made on first use; attribute access goes to the value."""
+
+    def __init__(self, make):
+        self._make = make
+        self._done = False
+        self._value = None
+
+    def resolve(self):
+        if not self._done:
+            self._value = self._make()
+            self._done = True
+        return self._value
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+
+def resolved(value):
+    return value.resolve() if isinstance(value, Deferred) else value
 
 
 @dataclass
@@ -69,12 +105,12 @@ def check_document(doc: Document, ctx: Context, *, schema_known_valid: bool = Fa
     structural = any(f.is_error and f.rule.startswith("yaml/") and f.rule not in _TEXT_ONLY for f in findings)
     if not structural and doc.root is not None and doc.root.kind == "mapping" and isinstance(doc.data, dict):
         if not schema_known_valid:
-            findings.extend(validate_document(doc, ctx.validator))
+            findings.extend(validate_document(doc, resolved(ctx.validator)))
         findings.extend(_id_matches_file(doc))
         if ctx.rules is not None:
             from bot import wording
 
-            findings.extend(wording.entry_findings(doc, ctx.rules))
+            findings.extend(wording.entry_findings(doc, resolved(ctx.rules)))
     return Checked(doc, findings)
 
 
