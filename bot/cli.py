@@ -95,7 +95,7 @@ def cmd_check(args) -> int:
     for path in args.paths:
         if not Path(path).exists():
             raise UsageError(f"{path}: no such file or folder")
-    result = check_paths(ctx, args.paths or None, jobs=args.jobs, cache=caches[0] if caches else None)
+    result = check_paths(ctx, args.paths or None, jobs=args.jobs, want_data=False, cache=caches[0] if caches else None)
     findings = result.findings
     if args.format == "json":
         print(format_json(findings))

@@ -303,7 +303,7 @@ def expand_paths(paths) -> list[Path]:
     return out
 
 
-def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = None, want_data: bool = False, cache=None) -> CheckResult:
+def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = None, want_data: bool = True, cache=None) -> CheckResult:
     """``check``: the named files (default: the whole registry), each with its
     own checks, and with the registry-wide checks against the registry.
 
