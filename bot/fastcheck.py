@@ -371,11 +371,24 @@ def _precise(doc, ctx, want_data: bool, *, schema_known_valid: bool = False) -> 
 def read(path) -> tuple[bytes | None, int, str | None]:
     """(bytes, size, problem): at most MAX_BYTES + 1 bytes are read."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-            size = os.fstat(handle.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
+        fd = os.open(path, os.O_RDONLY)
     except OSError as exc:
         return None, 0, exc.strerror or str(exc)
+    try:
+        chunks = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+        size = os.fstat(fd).st_size if len(raw) > MAX_BYTES else len(raw)
+    except OSError as exc:
+        return None, 0, exc.strerror or str(exc)
+    finally:
+        os.close(fd)
     return raw, size, None
 
 

@@ -78,13 +78,28 @@ class Project:
                 out.append(str(path))
         return out
 
+    def entry_files_shown(self) -> tuple[list[Path], list[str]]:
+        """``entry_files()`` and their ``relative_many()`` names, from one
+        listing of the folder (a symbolic link is resolved in full)."""
+        files = self.entry_files()
+        folder = os.path.realpath(self.entries_dir)
+        root = os.path.realpath(self.root).rstrip(os.sep) + os.sep
+        if not folder.startswith(root):
+            return files, self.relative_many(files)
+        base = folder[len(root) :].replace(os.sep, "/") + "/"
+        links = set(self._links)
+        return files, [self.relative(p) if p.name in links else base + p.name for p in files]
+
     def entry_files(self) -> list[Path]:
         folder = self.entries_dir
         try:
             with os.scandir(folder) as listing:
-                names = sorted(e.name for e in listing if _suffix(e.name) in (".yaml", ".yml") and e.is_file())
+                found = [e for e in listing if _suffix(e.name) in (".yaml", ".yml") and e.is_file()]
         except (FileNotFoundError, NotADirectoryError):
+            object.__setattr__(self, "_links", ())
             return []
+        names = sorted(e.name for e in found)
+        object.__setattr__(self, "_links", tuple(e.name for e in found if e.is_symlink()))
         return [folder / name for name in names]
 
 

@@ -311,16 +311,15 @@ def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = Non
     per core) unless a ``loader`` is given. ``want_data``: keep every file's
     data (``build`` needs it). ``cache``: a ``bot.checkcache.Cache``."""
     project = ctx.project
-    registry_files = project.entry_files()
+    registry_files, registry_shown = project.entry_files_shown()
     targets = expand_paths(paths) if paths else registry_files
-    relative = project.relative_many
-    shown = dict(zip(relative(targets), targets))
+    shown = dict(zip(project.relative_many(targets) if paths else registry_shown, targets))
     if loader is not None:
         return _check_paths_loaded(ctx, shown, registry_files, loader)
     from bot import fastcheck
 
     items = [(path, display, True) for display, path in shown.items()]
-    items += [(path, display, False) for path, display in zip(registry_files, relative(registry_files)) if display not in shown]
+    items += [(path, display, False) for path, display in zip(registry_files, registry_shown) if display not in shown]
     results = fastcheck.run(ctx, items, jobs=jobs, want_data=want_data, cache=cache)
     if cache is not None:
         cache.update(results, ctx)

@@ -227,3 +227,5 @@ def test_relative_many_is_relative(tmp_path, monkeypatch):
     paths = [Path(p) for p in ("a.yaml", "../entries/a.yaml", str(root / "lnk" / "a.yaml"), "link.yaml", str(tmp_path / "outside" / "x.yaml"), "sub/..", ".", str(root), "missing.yaml")]
     assert project.relative_many(paths) == [project.relative(p) for p in paths]
     assert project.entry_files() == sorted(p for p in project.entries_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files, shown = project.entry_files_shown()
+    assert files == project.entry_files() and shown == [project.relative(p) for p in files]
