@@ -49,7 +49,9 @@ COUNT = {"loader": 0, "edits": 0, "scan": 0}
 
 
 def _positions_ok(doc) -> None:
-    lines = max(1, doc.text.count("\n") + 1) if doc.text else 1
+    # The parser counts line breaks as str.splitlines() does (NEL, LS, PS
+    # too), and so does the report: count them the same way here.
+    lines = max(1, len(doc.text.splitlines()) + 1) if doc.text else 1
     for f in doc.findings:
         assert 1 <= f.line <= lines + 1 and f.column >= 1, f
         assert (f.end_line, f.end_column) >= (f.line, f.column), f
