@@ -30,15 +30,51 @@ class Context:
     rules: object = None  # neutrality RuleSet, or None to skip wording checks
 
     @classmethod
-    def load(cls, project: Project, *, wording: bool = True) -> "Context":
+    def load(cls, project: Project, *, wording: bool = True, lazy: bool = False) -> "Context":
+        """``lazy``: the validator and the wording rules are made on first
+        use (a check answered from the cache needs neither); call
+        ``materialise()`` to make them now, and so see their errors now."""
         vocabularies = load_vocabularies(project.vocabulary_dir)
         schema = resolve_schema(read_schema(project.schema_path), vocabularies)
         rules = None
         if wording:
             from bot import wording as wording_module
 
-            rules = wording_module.load_rules_for(project)
-        return cls(project, vocabularies, schema, cached_validator(schema), rules)
+            if lazy and wording_module.has_matcher():
+                rules = Deferred(lambda: wording_module.load_rules_for(project))
+            else:
+                rules = wording_module.load_rules_for(project)
+        validator = Deferred(lambda: cached_validator(schema)) if lazy else cached_validator(schema)
+        return cls(project, vocabularies, schema, validator, rules)
+
+    def materialise(self) -> "Context":
+        resolved(self.validator)
+        resolved(self.rules)
+        return self
+
+
+class Deferred:
+    """A value made on first use; attribute access goes to the value."""
+
+    def __init__(self, make):
+        self._make = make
+        self._done = False
+        self._value = None
+
+    def resolve(self):
+        if not self._done:
+            self._value = self._make()
+            self._done = True
+        return self._value
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.resolve(), name)
+
+
+def resolved(value):
+    return value.resolve() if isinstance(value, Deferred) else value
 
 
 @dataclass
@@ -47,25 +83,34 @@ class Checked:
 
     doc: Document
     findings: list = field(default_factory=list)
+    pending: bool | None = None  # set by the fast path, which keeps no data
+
+    @property
+    def awaiting_verification(self) -> bool:
+        return self.pending if self.pending is not None else self.data.get("verification") == "pending"
 
     @property
     def data(self) -> dict:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 
 
-def check_document(doc: Document, ctx: Context) -> Checked:
-    """Per-file checks on an already parsed document."""
+def check_document(doc: Document, ctx: Context, *, schema_known_valid: bool = False) -> Checked:
+    """Per-file checks on an already parsed document.
+
+    ``schema_known_valid``: the compiled validator of ``bot.fastcheck`` has
+    already found the data valid (so jsonschema would find nothing)."""
     findings = list(doc.findings)
     # When the YAML itself is wrong (aliases, tags, duplicate keys...), the
     # data is not what the author meant: report that first, alone.
     structural = any(f.is_error and f.rule.startswith("yaml/") and f.rule not in _TEXT_ONLY for f in findings)
     if not structural and doc.root is not None and doc.root.kind == "mapping" and isinstance(doc.data, dict):
-        findings.extend(validate_document(doc, ctx.validator))
+        if not schema_known_valid:
+            findings.extend(validate_document(doc, resolved(ctx.validator)))
         findings.extend(_id_matches_file(doc))
         if ctx.rules is not None:
             from bot import wording
 
-            findings.extend(wording.entry_findings(doc, ctx.rules))
+            findings.extend(wording.entry_findings(doc, resolved(ctx.rules)))
     return Checked(doc, findings)
 
 
@@ -137,38 +182,50 @@ def registry_findings(checked: list[Checked], report_for: set[str] | None = None
     ``report_for`` limits the findings to those paths (the files being
     checked); the others only serve as the registry they are compared with.
     """
+    from bot.fastcheck import Facts
+
+    checked = list(checked)
+    facts = [(item.doc.path, Facts.of(item.data)) for item in checked]
+
+    def span(entry, field_path):
+        return checked[entry[0]].doc.node_at(field_path).span
+
+    return registry_findings_from_facts(facts, span, report_for)
+
+
+def registry_findings_from_facts(facts, span, report_for: set[str] | None = None) -> list[Finding]:
+    """Cross-entry findings from each entry's ``(path, Facts)``, in order.
+
+    ``span((number, path), field_path)`` gives where a value is in the
+    ``number``-th entry; it is only called for
+    the entries that have a finding (the fast path re-reads those files with
+    positions). Linear: entries are grouped by id, normalised URL and name."""
     by_id, by_url, by_name = defaultdict(list), defaultdict(list), defaultdict(list)
-    for item in checked:
-        data = item.data
-        if isinstance(data.get("id"), str):
-            by_id[data["id"]].append(item)
-        urls = data.get("urls")
-        if isinstance(urls, list):
-            for index, url in enumerate(urls):
-                if isinstance(url, str) and url.strip():
-                    by_url[normalise_url(url)].append((item, index))
-        if isinstance(data.get("name"), str):
-            key = normalise_name(data["name"])
-            if key:
-                by_name[key].append(item)
+    for number, (path, fact) in enumerate(facts):
+        item = (number, path)
+        if fact.entry_id is not None:
+            by_id[fact.entry_id].append(item)
+        for index, url in fact.urls:
+            by_url[url].append((item, index))
+        if fact.name_key:
+            by_name[fact.name_key].append(item)
 
     findings = []
 
-    def wanted(item):
-        return report_for is None or item.doc.path in report_for
+    def wanted(path):
+        return report_for is None or path in report_for
 
     for entry_id, items in by_id.items():
         if len(items) < 2:
             continue
         for item in items:
-            if not wanted(item):
+            if not wanted(item[1]):
                 continue
-            others = ", ".join(o.doc.path for o in items if o is not item)
-            node = item.doc.node_at(("id",))
+            others = ", ".join(o[1] for o in items if o is not item)
             findings.append(
                 Finding.at(
-                    item.doc.path,
-                    node.span,
+                    item[1],
+                    span(item, ("id",)),
                     ERROR,
                     "registry/duplicate-id",
                     f"`id` `{entry_id}` is also used by {others}",
@@ -177,18 +234,16 @@ def registry_findings(checked: list[Checked], report_for: set[str] | None = None
                 )
             )
     for url, uses in by_url.items():
-        items = {id(item): item for item, _ in uses}
-        if len(items) < 2:
+        if len({item for item, _ in uses}) < 2:
             continue
         for item, index in uses:
-            if not wanted(item):
+            if not wanted(item[1]):
                 continue
-            others = ", ".join(sorted({o.doc.path for o, _ in uses if o is not item}))
-            node = item.doc.node_at(("urls", index))
+            others = ", ".join(sorted({o[1] for o, _ in uses if o is not item}))
             findings.append(
                 Finding.at(
-                    item.doc.path,
-                    node.span,
+                    item[1],
+                    span(item, ("urls", index)),
                     WARNING,
                     "registry/duplicate-url",
                     f"the same web address is also listed by {others}",
@@ -200,14 +255,13 @@ def registry_findings(checked: list[Checked], report_for: set[str] | None = None
         if len(items) < 2:
             continue
         for item in items:
-            if not wanted(item):
+            if not wanted(item[1]):
                 continue
-            others = ", ".join(o.doc.path for o in items if o is not item)
-            node = item.doc.node_at(("name",))
+            others = ", ".join(o[1] for o in items if o is not item)
             findings.append(
                 Finding.at(
-                    item.doc.path,
-                    node.span,
+                    item[1],
+                    span(item, ("name",)),
                     WARNING,
                     "registry/similar-name",
                     f"the name is nearly identical to the name in {others}",
@@ -234,7 +288,7 @@ class CheckResult:
 
     @property
     def pending_verification(self) -> list[str]:
-        return [c.doc.path for c in self.files if c.data.get("verification") == "pending"]
+        return [c.doc.path for c in self.files if c.awaiting_verification]
 
 
 def expand_paths(paths) -> list[Path]:
@@ -249,13 +303,46 @@ def expand_paths(paths) -> list[Path]:
     return out
 
 
-def check_paths(ctx: Context, paths=None, *, loader=load_file) -> CheckResult:
+def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = None, want_data: bool = True, cache=None) -> CheckResult:
     """``check``: the named files (default: the whole registry), each with its
-    own checks, and with the registry-wide checks against the registry."""
+    own checks, and with the registry-wide checks against the registry.
+
+    Files go through ``bot.fastcheck`` (over ``jobs`` processes; default: one
+    per core) unless a ``loader`` is given. ``want_data``: keep every file's
+    data (``build`` needs it). ``cache``: a ``bot.checkcache.Cache``."""
     project = ctx.project
-    registry_files = project.entry_files()
+    registry_files, registry_shown = project.entry_files_shown()
     targets = expand_paths(paths) if paths else registry_files
-    shown = {project.relative(p): p for p in targets}
+    shown = dict(zip(project.relative_many(targets) if paths else registry_shown, targets))
+    if loader is not None:
+        return _check_paths_loaded(ctx, shown, registry_files, loader)
+    from bot import fastcheck
+
+    items = [(path, display, True) for display, path in shown.items()]
+    items += [(path, display, False) for path, display in zip(registry_files, registry_shown) if display not in shown]
+    results = fastcheck.run(ctx, items, jobs=jobs, want_data=want_data, cache=cache)
+    if cache is not None:
+        cache.update(results, ctx)
+    reloaded: dict[int, Document] = {}
+
+    def span(entry, field_path):
+        number = entry[0]
+        if number not in reloaded:
+            reloaded[number] = load_file(items[number][0], items[number][1])
+        return reloaded[number].node_at(field_path).span
+
+    findings = [f for r in results[: len(shown)] for f in r.findings]
+    findings.extend(registry_findings_from_facts([(r.path, r.facts) for r in results], span, report_for=set(shown)))
+    files = []
+    for number, r in enumerate(results[: len(shown)]):
+        text = r.text if r.text is not None else reloaded[number].text if number in reloaded else ""
+        files.append(Checked(Document(path=r.path, text=text, data=r.data), list(r.findings), pending=r.pending))
+    return CheckResult(findings, files, len(registry_files))
+
+
+def _check_paths_loaded(ctx, shown, registry_files, loader) -> CheckResult:
+    """The precise path for every file, with a caller's loader."""
+    project = ctx.project
     checked = {}
     for display, path in shown.items():
         checked[display] = check_document(loader(path, display), ctx)

@@ -12,8 +12,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from bot.findings import ERROR, Finding, Span
 from bot.loading import Document
 from bot.vocabularies import Vocabularies
@@ -45,9 +43,22 @@ def _check_uri(value) -> bool:
     return bool(validate_rfc3986(value, rule="URI"))
 
 
-FORMAT_CHECKER = FormatChecker(formats=())
-FORMAT_CHECKER.checks("date")(_check_date)
-FORMAT_CHECKER.checks("uri")(_check_uri)
+def __getattr__(name):
+    # jsonschema is imported when first needed: a check answered by the fast
+    # path or the cache does not pay for it (a tenth of a second at start).
+    if name == "FORMAT_CHECKER":
+        return _format_checker()
+    raise AttributeError(name)
+
+
+@lru_cache(maxsize=1)
+def _format_checker():
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_check_date)
+    checker.checks("uri")(_check_uri)
+    return checker
 
 
 def resolve_schema(raw: dict, vocabularies: Vocabularies) -> dict:
@@ -81,13 +92,15 @@ def read_schema(path: Path) -> dict:
         raise SchemaError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
 
 
-def make_validator(schema: dict) -> Draft202012Validator:
+def make_validator(schema: dict):
+    from jsonschema import Draft202012Validator
+
     try:
         Draft202012Validator.check_schema(schema)
     except Exception as exc:  # jsonschema.SchemaError
         where = "/".join(map(str, getattr(exc, "absolute_path", ()))) or "(top)"
         raise SchemaError(f"the entry schema is not a valid JSON Schema at {where}: {getattr(exc, 'message', exc)}") from None
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=_format_checker())
 
 
 # ---------------------------------------------------------------------------
@@ -330,7 +343,7 @@ class _Mapper:
             self.add(path, self.value_span(path), f"schema/{kind}", f"{label}: {error.message}")
 
 
-def validate_document(doc: Document, validator: Draft202012Validator) -> list[Finding]:
+def validate_document(doc: Document, validator) -> list[Finding]:
     """Schema findings for a parsed document (which must have data)."""
     mapper = _Mapper(doc, validator.schema)
     for error in validator.iter_errors(doc.data):
@@ -339,9 +352,9 @@ def validate_document(doc: Document, validator: Draft202012Validator) -> list[Fi
 
 
 @lru_cache(maxsize=8)
-def _cached(schema_json: str) -> Draft202012Validator:
+def _cached(schema_json: str):
     return make_validator(json.loads(schema_json))
 
 
-def cached_validator(schema: dict) -> Draft202012Validator:
+def cached_validator(schema: dict):
     return _cached(json.dumps(schema, sort_keys=True))

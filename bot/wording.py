@@ -11,6 +11,14 @@ from bot.loading import Document
 FREE_TEXT_PATHS = (("description",), ("gaps", "*", "note"), ("sources", "*", "note"))
 
 
+def has_matcher() -> bool:
+    try:
+        import bot.neutrality  # noqa: F401
+    except ImportError:  # pragma: no cover
+        return False
+    return True
+
+
 def load_rules_for(project):
     try:
         from bot.neutrality import load_rules
