@@ -211,64 +211,53 @@ def registry_findings_from_facts(facts, span, report_for: set[str] | None = None
             by_name[fact.name_key].append(item)
 
     findings = []
-
-    def wanted(path):
-        return report_for is None or path in report_for
-
-    for entry_id, items in by_id.items():
-        if len(items) < 2:
-            continue
-        for item in items:
-            if not wanted(item[1]):
+    checks = (
+        # groups, severity, rule, message, suggestion, sort the other paths
+        (
+            {key: [(item, ("id",)) for item in items] for key, items in by_id.items()},
+            ERROR,
+            "registry/duplicate-id",
+            lambda key, others: f"`id` `{key}` is also used by {others}",
+            "each mechanism needs its own id; if this is the same mechanism, edit the existing entry instead",
+            False,
+        ),
+        (
+            {key: [(item, ("urls", index)) for item, index in uses] for key, uses in by_url.items()},
+            WARNING,
+            "registry/duplicate-url",
+            lambda key, others: f"the same web address is also listed by {others}",
+            "check that this is not the same mechanism; if it is, edit the existing entry",
+            True,
+        ),
+        (
+            {key: [(item, ("name",)) for item in items] for key, items in by_name.items()},
+            WARNING,
+            "registry/similar-name",
+            lambda key, others: f"the name is nearly identical to the name in {others}",
+            "check that this is not the same mechanism; if it is, edit the existing entry",
+            False,
+        ),
+    )
+    for groups, severity, rule, message, suggestion, sort_others in checks:
+        for key, uses in groups.items():
+            if len({item for item, _ in uses}) < 2:
                 continue
-            others = ", ".join(o[1] for o in items if o is not item)
-            findings.append(
-                Finding.at(
-                    item[1],
-                    span(item, ("id",)),
-                    ERROR,
-                    "registry/duplicate-id",
-                    f"`id` `{entry_id}` is also used by {others}",
-                    suggestion="each mechanism needs its own id; if this is the same mechanism, edit the existing entry instead",
-                    field_path=("id",),
+            for item, field_path in uses:
+                if report_for is not None and item[1] not in report_for:
+                    continue
+                others = [o[1] for o, _ in uses if o is not item]
+                others = sorted(set(others)) if sort_others else others
+                findings.append(
+                    Finding.at(
+                        item[1],
+                        span(item, field_path),
+                        severity,
+                        rule,
+                        message(key, ", ".join(others)),
+                        suggestion=suggestion,
+                        field_path=field_path,
+                    )
                 )
-            )
-    for url, uses in by_url.items():
-        if len({item for item, _ in uses}) < 2:
-            continue
-        for item, index in uses:
-            if not wanted(item[1]):
-                continue
-            others = ", ".join(sorted({o[1] for o, _ in uses if o is not item}))
-            findings.append(
-                Finding.at(
-                    item[1],
-                    span(item, ("urls", index)),
-                    WARNING,
-                    "registry/duplicate-url",
-                    f"the same web address is also listed by {others}",
-                    suggestion="check that this is not the same mechanism; if it is, edit the existing entry",
-                    field_path=("urls", index),
-                )
-            )
-    for key, items in by_name.items():
-        if len(items) < 2:
-            continue
-        for item in items:
-            if not wanted(item[1]):
-                continue
-            others = ", ".join(o[1] for o in items if o is not item)
-            findings.append(
-                Finding.at(
-                    item[1],
-                    span(item, ("name",)),
-                    WARNING,
-                    "registry/similar-name",
-                    f"the name is nearly identical to the name in {others}",
-                    suggestion="check that this is not the same mechanism; if it is, edit the existing entry",
-                    field_path=("name",),
-                )
-            )
     return findings
 
 
