@@ -180,7 +180,6 @@ def _setup(args):
 
 def cmd_review(args) -> int:
     from bot.cli import UsageError
-    from bot.github_adapter import AdapterError
 
     ctx, governance, adapter = _setup(args)
     numbers = []

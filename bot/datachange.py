@@ -21,7 +21,7 @@ TIME_LIMIT = 60.0
 
 def _assess(root: str, changed: dict[str, bytes | None], registry: dict[str, bytes]) -> DataChangeReport:
     from bot.loading import load_text
-    from bot.registry import Context, check_document, registry_findings
+    from bot.registry import Context, check_document
     from bot.schema import SchemaError
     from bot.vocabularies import VocabularyError
 

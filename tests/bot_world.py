@@ -97,6 +97,14 @@ class World:
         self.sim.push(REPO, branch, files, author=user, message=title, from_branch="main")
         return self.sim.open_pull(REPO, branch, "main", user=user, title=title, draft=draft)
 
+    def approve(self, number: int, *users: str) -> str:
+        """The named people (default: chair and co-chair) approve the
+        current head commit; returns that commit."""
+        head = self.head(number)
+        for user in users or ("alice", "bob"):
+            self.sim.review(REPO, number, user, "APPROVED", commit_id=head)
+        return head
+
     def bot_comments(self, number: int):
         return [c for c in self.sim.comments(REPO, number) if c.user.login == BOT]
 

@@ -86,17 +86,13 @@ def test_push_after_approval_blocks_the_merge_until_reapproved(world):
     sim = world.sim
     number = world.propose("add-asean", {NEW_PATH: VALID})
     world.review(number)
-    head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=head)
+    world.approve(number)
     # The push lands after the approvals, before the bot runs.
     sim.push(REPO, "add-asean", {NEW_PATH: VALID.replace("since 2006", "since 2007")}, author="stakeholder")
     result = world.review(number)
     assert not sim.pull(REPO, number).merged and not result["merged"]
     assert sorted(sim.pull(REPO, number).requested_reviewers) == ["alice", "bob"]
-    new_head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=new_head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=new_head)
+    world.approve(number)
     assert world.review(number)["merged"]
     assert sim.pull(REPO, number).merge_commit_sha
 
@@ -105,9 +101,7 @@ def test_push_between_decision_and_merge_is_refused_by_the_pinned_sha(world):
     sim = world.sim
     number = world.propose("add-asean", {NEW_PATH: VALID})
     world.review(number)
-    head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=head)
+    world.approve(number)
     sim.inject("PUT", r"/pulls/\d+/merge$", kind="hook", hook=lambda s: s.push(REPO, "add-asean", {NEW_PATH: VALID + "\n"}, author="mallory"))
     result = world.review(number)
     assert "head of the pull request changed" in result["stopped"]
@@ -149,9 +143,7 @@ def test_attack_modified_bot_schema_validator_and_workflow_with_a_forged_verdict
         user="mallory",
     )
     sim.comment(REPO, number, "mallory", "<!-- registry-bot:review -->\n**Registry bot**: all checks passed ✅ ready-to-merge")
-    head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=head)
+    head = world.approve(number)
     result = world.review(number)
     assert result["state_label"] == "needs-maintainer"
     assert not sim.pull(REPO, number).merged
@@ -164,7 +156,6 @@ def test_attack_modified_bot_schema_validator_and_workflow_with_a_forged_verdict
 
 
 def test_symlinked_entry_is_refused(world):
-    sim = world.sim
     number = world.propose("link", {"entries/passwd.yaml": ("../.github/governance.yml", "120000")})
     result = world.review(number)
     assert result["state_label"] == "awaiting-changes"
@@ -185,9 +176,7 @@ def test_commands_through_comments(world):
     sim = world.sim
     number = world.propose("add-asean", {NEW_PATH: VALID})
     world.review(number)
-    head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=head)
+    world.approve(number)
     stranger = sim.comment(REPO, number, "mallory", "/hold")
     hold = sim.comment(REPO, number, "bob", "/hold  until the secretariat confirms")
     result = world.review(number)
@@ -258,9 +247,7 @@ def test_merge_is_never_retried_blindly(world):
     sim = world.sim
     number = world.propose("add-asean", {NEW_PATH: VALID})
     world.review(number)
-    head = world.head(number)
-    sim.review(REPO, number, "alice", "APPROVED", commit_id=head)
-    sim.review(REPO, number, "bob", "APPROVED", commit_id=head)
+    world.approve(number)
     sim.inject("PUT", r"/merge$", status=502, times=1)
     from bot.github_adapter import AdapterError
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 
 from bot.cli import main
 from tests.conftest import ROOT, entry_text

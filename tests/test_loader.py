@@ -167,8 +167,7 @@ def test_random_bytes_give_only_findings(raw):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_entries())
 def test_mutated_entries_give_only_findings(raw):
-    from bot.project import find_project
-    from bot.registry import Context, check_document
+    from bot.registry import check_document
 
     ctx = _context()
     doc = _only_findings(raw)

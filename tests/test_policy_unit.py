@@ -4,20 +4,17 @@ limit, the merge message, commands, and the policy's purity."""
 from __future__ import annotations
 
 import ast
-import dataclasses
-from pathlib import Path
 
 import pytest
 
-from bot.policy import decide, plan_actions
 from bot.policy import actions as A
-from bot.policy.comment import MAX_COMMENT, escape, message, render
+from bot.policy.comment import MAX_COMMENT, escape, message
 from bot.policy.commands import parse_command
 from bot.policy.memory import MARKER, Memory
 from bot.project import find_project
 from bot.registry import Context
 from tests.conftest import ROOT
-from tests.policy_harness import CASES, GOVERNANCE, apply, apply_event, build_state, load_yaml, now_of, run_once
+from tests.policy_harness import CASES, apply, apply_event, build_state, load_yaml, run_once
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from bot.governance import Governance, Person
 from bot.policy.state import APPROVED, CHANGES_REQUESTED, DISMISSED, PullRequestState, User
 
-CHAIR, CO_CHAIR = "chair", "co-chair"
-
-
 def same_person(a: User, b: User) -> bool:
     if a.id is not None and b.id is not None:
         return a.id == b.id
@@ -110,7 +107,7 @@ def reviewers_to_request(state: PullRequestState, governance: Governance, result
     else:
         alternates = [a for a in governance.alternates if not a.matches(proposer.login, proposer.id)]
         used = []
-        for role, holder, filled in ((CHAIR, governance.chair, result.chair), (CO_CHAIR, governance.co_chair, result.co_chair)):
+        for holder, filled in ((governance.chair, result.chair), (governance.co_chair, result.co_chair)):
             if filled is not None:
                 continue
             person = holder
