@@ -180,6 +180,7 @@ def _setup(args):
 
 def cmd_review(args) -> int:
     from bot.cli import UsageError
+    from bot.github_adapter import AdapterError
 
     ctx, governance, adapter = _setup(args)
     numbers = []
@@ -194,6 +195,9 @@ def cmd_review(args) -> int:
             raise UsageError(f"cannot read the event payload {args.event}: {exc}") from None
         except EventError as exc:
             raise UsageError(str(exc)) from None
+        except AdapterError as exc:
+            print(f"the bot could not find the pull request: {exc}", file=sys.stderr)
+            return 2
     else:
         raise UsageError("give --pr N or --event PATH")
     if not numbers:
