@@ -238,13 +238,20 @@ def render(plan: Plan, state: PullRequestState, governance: Governance) -> str:
         cut = text[:_BUDGET].rsplit("\n", 1)[0]
         text = cut + "\n\n*(This comment is shortened: it would exceed GitHub's size limit. Run `python -m bot check` on the files for the full list.)*\n"
     out.append(text)
-    out += [
-        "<sub>This comment is updated on every push. The bot merges automatically when both the chair and the "
-        "co-chair have approved the latest commit, no wording is left to look at, and nothing is on hold. "
-        "Commands: `/recheck` (anyone), `/hold` and `/unhold` (chairs and maintainers), "
-        "`/accept-wording <reason>` (chair, co-chair, alternates).</sub>",
-        plan.memory.encode(),
-    ]
+    if plan.kind == "maintainer":
+        footer = (
+            "<sub>This comment is updated on every push. Changes outside the entry folder are merged by a "
+            "maintainer, never by the bot; the bot's `registry-bot` status turns green when the checks pass and a "
+            "maintainer has approved the latest commit. Commands: `/recheck` (anyone).</sub>"
+        )
+    else:
+        footer = (
+            "<sub>This comment is updated on every push. The bot merges automatically when both the chair and the "
+            "co-chair have approved the latest commit, no wording is left to look at, and nothing is on hold. "
+            "Commands: `/recheck` (anyone), `/hold` and `/unhold` (chairs and maintainers), "
+            "`/accept-wording <reason>` (chair, co-chair, alternates).</sub>"
+        )
+    out += [footer, plan.memory.encode()]
     result = "\n".join(out)
     if len(result) >= MAX_COMMENT:  # only a huge memory block could do this
         keep = MAX_COMMENT - len(plan.memory.encode()) - 200

@@ -173,10 +173,15 @@ def decide(
         else:
             status_state, status_text = "success", "Checks pass and a maintainer approved this commit"
         reviewers = () if state.draft else reviewers_to_request(state, governance, result, maintainers=True)
-        next_step = (
-            "This pull request changes files outside the entry folder, so the maintainers review it and merge it "
-            "themselves; the bot never merges such changes."
-        )
+        outside = "This pull request changes files outside the entry folder, so the maintainers review and merge it; the bot never merges such changes."
+        if assessment.errors or not data_ok:
+            next_step = f"{outside} First the author needs to fix what breaks the registry (listed below)."
+        elif status_state == "success":
+            next_step = f"{outside} The checks pass and a maintainer approved this commit: a maintainer can merge it."
+        elif result.blocking:
+            next_step = f"{outside} A reviewer asked for changes: the author needs to address them."
+        else:
+            next_step = f"{outside} Waiting for a maintainer to review this commit."
     else:
         kind = "entries"
         errors = assessment.errors
