@@ -27,6 +27,10 @@ _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
 # spaced-out hyphens of tokenised text, " - ").
 SEP = r"[\s\u00a0\-\u2010-\u2013/]+"
+# Runs of word characters, as the scan splits a text (`\b` and `(?!\w)` use the same \w).
+_RUNS = re.compile(r"(\w+)")
+# A phrase the word scan can find: word runs joined by apostrophes and single spaces.
+_PHRASE_WORDS = re.compile(r"\w+(?:(?:'| (?! ))+\w+)*")
 
 
 class RulesError(Exception):
@@ -92,9 +96,25 @@ class RuleSet:
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
-    scan_re: re.Pattern | None = None
     kinds: dict = field(default_factory=dict)
-    exempt_punctuated_re: re.Pattern | None = None
+    # Every phrase of `kinds` cut after each of its words (a run of \w): the word scan
+    # extends a phrase while it is still a prefix of some phrase.
+    prefixes: frozenset = frozenset()
+    # The phrases can all be found word by word (else the scan uses `scan_re`).
+    word_scan: bool = True
+    exempt_punctuated: list = field(default_factory=list)
+
+    @cached_property
+    def scan_re(self) -> re.Pattern:
+        """One prefix-factored regex for every phrase of `kinds`: the longest phrase at
+        each position. Compiled on first use only: the scan finds phrases word by word
+        (`word_scan`), which gives the same matches, and needs this regex only for a
+        rules file with a phrase that starts or ends with an apostrophe."""
+        return re.compile(r"\b" + _trie_regex(self.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+
+    @cached_property
+    def exempt_punctuated_re(self) -> re.Pattern | None:
+        return phrases_regex(self.exempt_punctuated)
 
     def rule_or_none(self, rule_id):
         for r in self.rules:
@@ -458,7 +478,7 @@ def _compile(rs: RuleSet) -> None:
             punctuated.append(e)  # "(PITA)", "Réseaux IP Européens (RIPE)": matched as written
         elif phrase:
             kinds.setdefault(phrase, set()).add("exempt")
-    rs.exempt_punctuated_re = phrases_regex(punctuated)
+    rs.exempt_punctuated = punctuated
     for kind, cues in (
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
@@ -478,6 +498,22 @@ def _compile(rs: RuleSet) -> None:
             kinds[phrase].add("attribution")
     bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
-    # One pass of one prefix-factored regex finds the longest phrase at each position;
-    # a space in a phrase matches any run of spaces and hyphens.
-    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+    # The scan splits the text into runs of word characters (\w) and finds, at the
+    # start of each run, the longest phrase of `kinds` made of this run and the next
+    # ones, the text between two runs counting as one space where it is a run of
+    # separators (SEP). That is the match of one prefix-factored regex, ``\b`` + all
+    # the phrases (a space matching SEP) + ``(?!\w)``, as long as every phrase starts
+    # and ends with a word character and has no two spaces in a row; a phrase that
+    # does not (a word written with an apostrophe at its start or end) makes the scan
+    # use that regex, `scan_re`, instead.
+    prefixes = set()
+    word_scan = True
+    for phrase in rs.kinds:
+        if not _PHRASE_WORDS.fullmatch(phrase):
+            word_scan = False
+            break
+        parts = _RUNS.split(phrase)  # ["", word, gap, word, ..., word, ""]
+        for i in range(1, len(parts), 2):
+            prefixes.add("".join(parts[: i + 1]))
+    rs.word_scan = word_scan
+    rs.prefixes = frozenset(prefixes) if word_scan else frozenset()

@@ -234,6 +234,61 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
 
 # --- the scan -------------------------------------------------------------------------------
 
+_RUNS = re.compile(r"(\w+)")
+
+
+def _find_phrases(rs, low):
+    """(start, end, phrase) of the phrases of `rs.kinds` in the lower-cased text: at the
+    start of each run of word characters, the longest phrase that its words and the
+    following ones spell (a run of separators between two words counting as one
+    space), then on after it. The same matches as ``rs.scan_re.finditer(low)`` (see
+    `rules._compile`), with the phrase normalised, at the cost of a split and a set
+    look-up per word instead of one regex of every phrase, which takes long to compile."""
+    if not rs.word_scan:
+        out = []
+        kinds = rs.kinds
+        for m in rs.scan_re.finditer(low):
+            g = m.group()
+            if g not in kinds:
+                g = _SEP_RUN.sub(" ", g)
+            out.append((m.start(), m.end(), g))
+        return out
+    parts = _RUNS.split(low)  # [gap, word, gap, word, ..., word, gap]
+    prefixes = rs.prefixes
+    if prefixes.isdisjoint(parts[1::2]):
+        return []
+    kinds = rs.kinds
+    sep_sub = _SEP_RUN.sub
+    out = []
+    n = len(parts) - 1  # index of the last gap
+    pos = len(parts[0])  # offset of parts[i]
+    i = 1
+    while i < n:
+        word = parts[i]
+        if word in prefixes:
+            phrase = word
+            best = i if word in kinds else 0
+            best_phrase = word
+            k = i
+            while k + 2 < n:
+                gap = parts[k + 1]
+                phrase = phrase + (" " if gap == " " else sep_sub(" ", gap)) + parts[k + 2]
+                if phrase not in prefixes:
+                    break
+                k += 2
+                if phrase in kinds:
+                    best, best_phrase = k, phrase
+            if best:
+                end = pos + sum(len(p) for p in parts[i : best + 1])
+                out.append((pos, end, best_phrase))
+                pos = end + len(parts[best + 1])
+                i = best + 2
+                continue
+        pos += len(word) + len(parts[i + 1])
+        i += 2
+    return out
+
+
 
 def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Flag]:
     """Flags in one text, sorted by position.
@@ -250,32 +305,28 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     if not text:
         return []
     low = _lower_same_length(text)
-    hits = list(rs.scan_re.finditer(low))
+    hits = _find_phrases(rs, low)
     quotes = _find_quotes(text) if ('"' in text or "'" in text or "\u201c" in text or "\u2018" in text or "\u00ab" in text) else []
     if not hits and not quotes:
         return []
 
-    # Sort the hits of the one pass by kind.
+    # Sort the phrases found by kind.
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
-    for m in hits:
-        g = m.group()
-        kind = kinds.get(g)
-        if kind is None:
-            g = _SEP_RUN.sub(" ", g)
-            kind = kinds.get(g, 0)
+    for s, e, g in hits:
+        kind = kinds[g]
         if kind & TERM:
-            candidates.append((m.start(), m.end(), g))
+            candidates.append((s, e, g))
             if kind == TERM:
                 continue
         if kind & EXEMPT:
-            exempt.append(m.span())
+            exempt.append((s, e))
         if kind & ATTRIBUTION:
-            cues.append(m.span())
+            cues.append((s, e))
         if kind & REPORTING:
-            reporting.append(m.end())
+            reporting.append(e)
         if kind & SOURCE:
-            sources.append(m.end())
+            sources.append(e)
     if not candidates and not quotes:
         return []
     if rs.exempt_punctuated_re is not None:
