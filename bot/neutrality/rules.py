@@ -102,6 +102,9 @@ class RuleSet:
     prefixes: frozenset = frozenset()
     # The phrases can all be found word by word (else the scan uses `scan_re`).
     word_scan: bool = True
+    # The phrases of one word, and (first word, second word) of the others.
+    single_words: frozenset = frozenset()
+    first_pairs: frozenset = frozenset()
     exempt_punctuated: list = field(default_factory=list)
 
     @cached_property
@@ -506,7 +509,7 @@ def _compile(rs: RuleSet) -> None:
     # and ends with a word character and has no two spaces in a row; a phrase that
     # does not (a word written with an apostrophe at its start or end) makes the scan
     # use that regex, `scan_re`, instead.
-    prefixes = set()
+    prefixes, pairs, singles = set(), set(), set()
     word_scan = True
     for phrase in rs.kinds:
         if not _PHRASE_WORDS.fullmatch(phrase):
@@ -515,5 +518,11 @@ def _compile(rs: RuleSet) -> None:
         parts = _RUNS.split(phrase)  # ["", word, gap, word, ..., word, ""]
         for i in range(1, len(parts), 2):
             prefixes.add("".join(parts[: i + 1]))
+        if len(parts) > 3:
+            pairs.add((parts[1], parts[3]))
+        else:
+            singles.add(phrase)
     rs.word_scan = word_scan
     rs.prefixes = frozenset(prefixes) if word_scan else frozenset()
+    rs.first_pairs = frozenset(pairs) if word_scan else frozenset()
+    rs.single_words = frozenset(singles) if word_scan else frozenset()
