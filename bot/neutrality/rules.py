@@ -102,6 +102,7 @@ class RuleSet:
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
+    unconditional: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
     # Every phrase of `kinds` cut after each of its words (a run of \w): the word scan
     # extends a phrase while it is still a prefix of some phrase.
@@ -262,7 +263,7 @@ def load_rules(path=None) -> RuleSet:
 # the same source of the modules that build the tables; a rules file with a problem is
 # never cached, so its RulesError is raised as before. IGOV_NO_RULES_CACHE=1 turns it off.
 
-_TABLES_FORMAT = 1
+_TABLES_FORMAT = 2
 _TABLES_MODULES = ("neutrality/rules.py", "loading.py", "findings.py")
 _TABLES_KEEP = 8
 
@@ -567,6 +568,8 @@ def _compile(rs: RuleSet) -> None:
             by_phrase.setdefault(phrase, []).append(term)
     rs.by_first_word = by_first
     rs.by_phrase = by_phrase
+    # The phrases whose first term has no condition: the scan takes that term at once.
+    rs.unconditional = {phrase: terms[0] for phrase, terms in by_phrase.items() if terms[0].unconditional}
     # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
     # name, an attribution cue, a reporting cue or a quoted source.
     kinds: dict = {}
