@@ -311,7 +311,7 @@ def _find_phrases(rs, low):
                 best, best_phrase = k, phrase
         if best:
             offset += sum(map(len, parts[at:i]))
-            end = offset + sum(map(len, parts[i : best + 1]))
+            end = offset + (len(best_phrase) if best == i else sum(map(len, parts[i : best + 1])))
             out.append((offset, end, best_phrase))
             at, offset = best + 1, end
             resume = best + 2
