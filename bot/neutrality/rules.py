@@ -110,7 +110,7 @@ class RuleSet:
     # The phrases can all be found word by word (else the scan uses `scan_re`).
     word_scan: bool = True
     # The phrases of one word, and (first word, second word) of the others.
-    single_words: frozenset = frozenset()
+    single_words: dict = field(default_factory=dict)  # phrase -> True
     first_pairs: frozenset = frozenset()
     exempt_punctuated: list = field(default_factory=list)
 
@@ -263,7 +263,7 @@ def load_rules(path=None) -> RuleSet:
 # the same source of the modules that build the tables; a rules file with a problem is
 # never cached, so its RulesError is raised as before. IGOV_NO_RULES_CACHE=1 turns it off.
 
-_TABLES_FORMAT = 2
+_TABLES_FORMAT = 3
 _TABLES_MODULES = ("neutrality/rules.py", "loading.py", "findings.py")
 _TABLES_KEEP = 8
 
@@ -626,4 +626,4 @@ def _compile(rs: RuleSet) -> None:
     rs.word_scan = word_scan
     rs.prefixes = frozenset(prefixes) if word_scan else frozenset()
     rs.first_pairs = frozenset(pairs) if word_scan else frozenset()
-    rs.single_words = frozenset(singles) if word_scan else frozenset()
+    rs.single_words = dict.fromkeys(singles, True) if word_scan else {}

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import chain, compress, islice
 
 from bot.findings import INFO
 
@@ -280,12 +280,15 @@ def _find_phrases(rs, low):
     kinds = rs.kinds
     # Where a phrase can start: a word that is a phrase, or a word and the next that
     # are the first two of a phrase. Found without a Python loop over every word.
-    every = range(1, len(parts), 2)
-    starts = list(compress(every, map(rs.single_words.__contains__, words)))
-    starts += compress(every, map(rs.first_pairs.__contains__, zip(words, islice(words, 1, None))))
+    # (single_words.get(word, pair) is True for a one-word phrase, else the pair test.)
+    starts = list(
+        compress(
+            range(1, len(parts), 2),
+            map(rs.single_words.get, words, map(rs.first_pairs.__contains__, zip(words, chain(islice(words, 1, None), ("",))))),
+        )
+    )
     if not starts:
         return []
-    starts.sort()  # an index can be there twice: the second is skipped
     prefixes = rs.prefixes
     out = []
     last = len(parts) - 1  # index of the last gap
