@@ -111,6 +111,7 @@ class RuleSet:
     word_scan: bool = True
     # The phrases of one word, and (first word, second word) of the others.
     single_words: dict = field(default_factory=dict)  # phrase -> True
+    multi_first: frozenset = frozenset()  # the first words of `first_pairs`
     first_pairs: frozenset = frozenset()
     exempt_punctuated: list = field(default_factory=list)
 
@@ -263,7 +264,7 @@ def load_rules(path=None) -> RuleSet:
 # the same source of the modules that build the tables; a rules file with a problem is
 # never cached, so its RulesError is raised as before. IGOV_NO_RULES_CACHE=1 turns it off.
 
-_TABLES_FORMAT = 3
+_TABLES_FORMAT = 4
 _TABLES_MODULES = ("neutrality/rules.py", "loading.py", "findings.py")
 _TABLES_KEEP = 8
 
@@ -627,3 +628,4 @@ def _compile(rs: RuleSet) -> None:
     rs.prefixes = frozenset(prefixes) if word_scan else frozenset()
     rs.first_pairs = frozenset(pairs) if word_scan else frozenset()
     rs.single_words = dict.fromkeys(singles, True) if word_scan else {}
+    rs.multi_first = frozenset(first for first, _ in pairs) if word_scan else frozenset()

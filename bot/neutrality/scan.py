@@ -294,10 +294,18 @@ def _find_phrases(rs, low):
     last = len(parts) - 1  # index of the last gap
     resume = 0  # a phrase can start at this index or later (matches do not overlap)
     at, offset = 0, 0  # offset: where parts[at] starts
+    multi_first = rs.multi_first
     for i in starts:
         if i < resume:
             continue
         phrase = best_phrase = parts[i]
+        if phrase not in multi_first:  # a one-word phrase, and no longer one starts here
+            offset += sum(map(len, parts[at:i]))
+            end = offset + len(phrase)
+            out.append((offset, end, phrase))
+            at, offset = i + 1, end
+            resume = i + 2
+            continue
         best = i if phrase in kinds else 0
         k = i
         while k + 2 < last:
