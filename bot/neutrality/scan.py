@@ -329,7 +329,6 @@ def _find_phrases(rs, low):
     return out
 
 
-
 def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Flag]:
     """Flags in one text, sorted by position.
 
@@ -354,7 +353,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
     for s, e, g in hits:
-        kind = kinds[g]
+        kind = kinds.get(g, 0)
         if kind & TERM:
             candidates.append((s, e, g))
             if kind == TERM:
