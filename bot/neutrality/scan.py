@@ -117,9 +117,37 @@ _MATCH_END = re.Match.end
 
 def _sentence_of(bounds, pos) -> tuple[int, int | None]:
     """(start, end) of the sentence around `pos`; end is None for the last sentence."""
-    starts = bounds.starts if isinstance(bounds, _Bounds) else bounds
+    if isinstance(bounds, _Bounds):
+        if bounds._starts is None:
+            # Around `pos` only, not the whole text: the same answer (the last start at
+            # or before `pos`, the first after it), found with a few rfind and one search.
+            start = _start_before(bounds.text, pos)
+            if start is not None:
+                m = _SENTENCE_STOP.search(bounds.text, pos)
+                return start, (m.end() if m else None)
+        starts = bounds.starts
+    else:
+        starts = bounds
     i = bisect_right(starts, pos)
     return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
+
+
+def _start_before(text: str, pos: int) -> int | None:
+    """The largest sentence start <= pos (see _sentence_bounds), or None when too many
+    stops that do not end a sentence ("e.g.", "1.5") lie before it: ask for all then."""
+    best = text.rfind("\n", 0, pos)
+    n = len(text)
+    budget = 16
+    for ch in ".!?;":
+        i = text.rfind(ch, 0, pos)
+        while i > best and i + 1 < n and text[i + 1] not in _AFTER_END:
+            budget -= 1
+            if not budget:
+                return None
+            i = text.rfind(ch, 0, i)
+        if i > best:
+            best = i
+    return best + 1
 
 
 def _is_capitalised(word: str) -> bool:
