@@ -264,7 +264,7 @@ def load_rules(path=None) -> RuleSet:
 # the same source of the modules that build the tables; a rules file with a problem is
 # never cached, so its RulesError is raised as before. IGOV_NO_RULES_CACHE=1 turns it off.
 
-_TABLES_FORMAT = 4
+_TABLES_FORMAT = 5
 _TABLES_MODULES = ("neutrality/rules.py", "loading.py", "findings.py")
 _TABLES_KEEP = 8
 
@@ -596,11 +596,14 @@ def _compile(rs: RuleSet) -> None:
                 kinds.setdefault(phrase, set()).add(kind)
     # A term that contains an attribution cue ("critics have argued") also attributes
     # what follows it: the scan finds the longest phrase, so the cue is not seen alone.
-    cue_phrases = [f" {c} " for c in kinds if "attribution" in kinds[c]]
+    # (" cue " in " phrase ", tested as: some run of the phrase's words is a cue.)
+    cue_phrases = {c for c in kinds if "attribution" in kinds[c]}
     for phrase in by_phrase:
-        padded = f" {phrase} "
-        if " " in phrase and any(c in padded for c in cue_phrases):
-            kinds[phrase].add("attribution")
+        if " " in phrase:
+            words = phrase.split(" ")
+            n = len(words)
+            if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
+                kinds[phrase].add("attribution")
     bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
