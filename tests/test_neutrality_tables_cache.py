@@ -82,3 +82,10 @@ def test_the_cache_can_be_turned_off(cache_home, tmp_path, monkeypatch):
     monkeypatch.setenv("IGOV_NO_RULES_CACHE", "1")
     load_rules(_write(tmp_path, "rules.yaml", RULES))
     assert not list(cache_home.glob("neutrality-tables-*.pickle"))
+
+
+def test_a_rules_file_with_crlf_line_ends_loads_as_before(cache_home, tmp_path):
+    p = tmp_path / "crlf.yaml"
+    p.write_bytes(RULES.replace("\n", "\r\n").encode("utf-8"))
+    rs = load_rules(p)
+    assert _flags(rs) == _flags(parse_rules(RULES))

@@ -239,7 +239,8 @@ def load_rules(path=None) -> RuleSet:
             return cached
     try:
         raw = p.read_bytes()
-        text = raw.decode("utf-8")
+        # What read_text() gives: text mode turns \r\n and \r into \n.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError(p, None, f"cannot read the rules file ({exc})") from None
     ruleset = _tables_cache_get(raw, str(p))
