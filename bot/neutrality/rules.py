@@ -7,9 +7,15 @@ what to change, never as a traceback.
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import hmac
+import os
+import pickle
 import re
+import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
@@ -27,6 +33,10 @@ _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
 # spaced-out hyphens of tokenised text, " - ").
 SEP = r"[\s\u00a0\-\u2010-\u2013/]+"
+# Runs of word characters, as the scan splits a text (`\b` and `(?!\w)` use the same \w).
+_RUNS = re.compile(r"(\w+)")
+# A phrase the word scan can find: word runs joined by apostrophes and single spaces.
+_PHRASE_WORDS = re.compile(r"\w+(?:(?:'| (?! ))+\w+)*")
 
 
 class RulesError(Exception):
@@ -92,9 +102,30 @@ class RuleSet:
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
     by_phrase: dict = field(default_factory=dict)
-    scan_re: re.Pattern | None = None
+    unconditional: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
-    exempt_punctuated_re: re.Pattern | None = None
+    # Every phrase of `kinds` cut after each of its words (a run of \w): the word scan
+    # extends a phrase while it is still a prefix of some phrase.
+    prefixes: frozenset = frozenset()
+    # The phrases can all be found word by word (else the scan uses `scan_re`).
+    word_scan: bool = True
+    # The phrases of one word, and (first word, second word) of the others.
+    single_words: dict = field(default_factory=dict)  # phrase -> True
+    multi_first: frozenset = frozenset()  # the first words of `first_pairs`
+    first_pairs: frozenset = frozenset()
+    exempt_punctuated: list = field(default_factory=list)
+
+    @cached_property
+    def scan_re(self) -> re.Pattern:
+        """One prefix-factored regex for every phrase of `kinds`: the longest phrase at
+        each position. Compiled on first use only: the scan finds phrases word by word
+        (`word_scan`), which gives the same matches, and needs this regex only for a
+        rules file with a phrase that starts or ends with an apostrophe."""
+        return re.compile(r"\b" + _trie_regex(self.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+
+    @cached_property
+    def exempt_punctuated_re(self) -> re.Pattern | None:
+        return phrases_regex(self.exempt_punctuated)
 
     def rule_or_none(self, rule_id):
         for r in self.rules:
@@ -207,15 +238,108 @@ def load_rules(path=None) -> RuleSet:
         if cached is not None:
             return cached
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        # What read_text() gives: text mode turns \r\n and \r into \n.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError(p, None, f"cannot read the rules file ({exc})") from None
-    ruleset = parse_rules(text, str(p))
+    ruleset = _tables_cache_get(raw, str(p))
+    if ruleset is None:
+        ruleset = parse_rules(text, str(p))
+        _tables_cache_put(raw, ruleset)
     with _lock:
         if len(_cache) > 8:
             _cache.clear()
         _cache[key] = ruleset
     return ruleset
+
+
+# --- the tables cache ------------------------------------------------------------------
+#
+# Parsing and validating the rules file and expanding its ~2,900 terms into phrase tables
+# takes ~0.1 s, more than a one-file check takes otherwise. `load_rules` keeps the result
+# (the tables: no compiled regex) in ~/.cache/igov-registry-bot/, one file per rules file
+# content, like Python keeps .pyc files. A cache file is used only if it is signed with
+# the key kept there by bot.checkcache (so a file that came from elsewhere is never
+# unpickled) and was written for the same rules file bytes (SHA-256), the same Python and
+# the same source of the modules that build the tables; a rules file with a problem is
+# never cached, so its RulesError is raised as before. IGOV_NO_RULES_CACHE=1 turns it off.
+
+_TABLES_FORMAT = 5
+_TABLES_MODULES = ("neutrality/rules.py", "loading.py", "findings.py")
+_TABLES_KEEP = 8
+
+
+def _tables_context(raw: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"neutrality tables {_TABLES_FORMAT}\n{sys.version}\n".encode())
+    here = Path(__file__).resolve().parents[1]
+    for name in _TABLES_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def _tables_file(context: str) -> Path:
+    from bot.checkcache import _key_file
+
+    return _key_file().parent / f"neutrality-tables-{context[:32]}.pickle"
+
+
+def _tables_cache_get(raw: bytes, path: str) -> RuleSet | None:
+    if os.environ.get("IGOV_NO_RULES_CACHE"):
+        return None
+    try:
+        from bot.checkcache import _signing_key
+
+        context = _tables_context(raw)
+        blob = _tables_file(context).read_bytes()
+        key = _signing_key()
+        if key is None or len(blob) < 32:
+            return None
+        payload = blob[32:]
+        if not hmac.compare_digest(blob[:32], hmac.new(key, payload, "sha256").digest()):
+            return None
+        enabled = gc.isenabled()
+        gc.disable()  # many small objects: a third faster without collections meanwhile
+        try:
+            state = pickle.loads(payload)
+        finally:
+            if enabled:
+                gc.enable()
+        if not isinstance(state, dict) or state.pop("context", None) != context:
+            return None
+        ruleset = RuleSet(**state)
+    except Exception:  # noqa: BLE001 - a cache that cannot be used is rebuilt
+        return None
+    ruleset.path = path
+    return ruleset
+
+
+def _tables_cache_put(raw: bytes, ruleset: RuleSet) -> None:
+    if os.environ.get("IGOV_NO_RULES_CACHE"):
+        return
+    try:
+        from bot.checkcache import _signing_key
+
+        key = _signing_key()
+        if key is None:
+            return
+        context = _tables_context(raw)
+        state = {f.name: getattr(ruleset, f.name) for f in fields(ruleset)}
+        state["context"] = context
+        payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        target = _tables_file(context)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(hmac.new(key, payload, "sha256").digest() + payload)
+        os.replace(tmp, target)
+        old = sorted(target.parent.glob("neutrality-tables-*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for stale in old[_TABLES_KEEP:]:
+            stale.unlink()
+    except Exception:  # noqa: BLE001 - the cache is an optimisation only
+        return
 
 
 def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
@@ -446,6 +570,8 @@ def _compile(rs: RuleSet) -> None:
             by_phrase.setdefault(phrase, []).append(term)
     rs.by_first_word = by_first
     rs.by_phrase = by_phrase
+    # The phrases whose first term has no condition: the scan takes that term at once.
+    rs.unconditional = {phrase: terms[0] for phrase, terms in by_phrase.items() if terms[0].unconditional}
     # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
     # name, an attribution cue, a reporting cue or a quoted source.
     kinds: dict = {}
@@ -458,7 +584,7 @@ def _compile(rs: RuleSet) -> None:
             punctuated.append(e)  # "(PITA)", "Réseaux IP Européens (RIPE)": matched as written
         elif phrase:
             kinds.setdefault(phrase, set()).add("exempt")
-    rs.exempt_punctuated_re = phrases_regex(punctuated)
+    rs.exempt_punctuated = punctuated
     for kind, cues in (
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
@@ -471,13 +597,39 @@ def _compile(rs: RuleSet) -> None:
                 kinds.setdefault(phrase, set()).add(kind)
     # A term that contains an attribution cue ("critics have argued") also attributes
     # what follows it: the scan finds the longest phrase, so the cue is not seen alone.
-    cue_phrases = [f" {c} " for c in kinds if "attribution" in kinds[c]]
+    # (" cue " in " phrase ", tested as: some run of the phrase's words is a cue.)
+    cue_phrases = {c for c in kinds if "attribution" in kinds[c]}
     for phrase in by_phrase:
-        padded = f" {phrase} "
-        if " " in phrase and any(c in padded for c in cue_phrases):
-            kinds[phrase].add("attribution")
+        if " " in phrase:
+            words = phrase.split(" ")
+            n = len(words)
+            if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
+                kinds[phrase].add("attribution")
     bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
-    # One pass of one prefix-factored regex finds the longest phrase at each position;
-    # a space in a phrase matches any run of spaces and hyphens.
-    rs.scan_re = re.compile(r"\b" + _trie_regex(rs.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+    # The scan splits the text into runs of word characters (\w) and finds, at the
+    # start of each run, the longest phrase of `kinds` made of this run and the next
+    # ones, the text between two runs counting as one space where it is a run of
+    # separators (SEP). That is the match of one prefix-factored regex, ``\b`` + all
+    # the phrases (a space matching SEP) + ``(?!\w)``, as long as every phrase starts
+    # and ends with a word character and has no two spaces in a row; a phrase that
+    # does not (a word written with an apostrophe at its start or end) makes the scan
+    # use that regex, `scan_re`, instead.
+    prefixes, pairs, singles = set(), set(), set()
+    word_scan = True
+    for phrase in rs.kinds:
+        if not _PHRASE_WORDS.fullmatch(phrase):
+            word_scan = False
+            break
+        parts = _RUNS.split(phrase)  # ["", word, gap, word, ..., word, ""]
+        for i in range(1, len(parts), 2):
+            prefixes.add("".join(parts[: i + 1]))
+        if len(parts) > 3:
+            pairs.add((parts[1], parts[3]))
+        else:
+            singles.add(phrase)
+    rs.word_scan = word_scan
+    rs.prefixes = frozenset(prefixes) if word_scan else frozenset()
+    rs.first_pairs = frozenset(pairs) if word_scan else frozenset()
+    rs.single_words = dict.fromkeys(singles, True) if word_scan else {}
+    rs.multi_first = frozenset(first for first, _ in pairs) if word_scan else frozenset()

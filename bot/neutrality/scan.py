@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, compress, islice
 
 from bot.findings import INFO
 
@@ -36,6 +37,19 @@ class Flag:
         """(rule, normalised match): stable across re-runs, line moves and re-wrapping,
         so that a chair's acceptance can be matched to the flag."""
         return (self.rule, normalise_match(self.match))
+
+
+_new_object = object.__new__
+
+
+def _flag(start, end, rule, category, severity, message, suggestion, match) -> Flag:
+    """Flag(...) without the frozen dataclass's __init__ (a call of object.__setattr__
+    per field): the same object, made in half the time; the scan makes many."""
+    flag = _new_object(Flag)
+    flag.__dict__.update(
+        start=start, end=end, rule=rule, category=category, severity=severity, message=message, suggestion=suggestion, match=match
+    )
+    return flag
 
 
 def normalise_match(text: str) -> str:
@@ -95,14 +109,45 @@ class _Bounds:
 def _sentence_bounds(text: str) -> list[int]:
     """Start offsets of sentences (0 included), sorted: after . ! ? ; followed by a
     space, a closing quote or bracket, or the end; and after a line break."""
-    return [0] + [m.end() for m in _SENTENCE_STOP.finditer(text)]
+    return [0, *map(_MATCH_END, _SENTENCE_STOP.finditer(text))]
+
+
+_MATCH_END = re.Match.end
 
 
 def _sentence_of(bounds, pos) -> tuple[int, int | None]:
     """(start, end) of the sentence around `pos`; end is None for the last sentence."""
-    starts = bounds.starts if isinstance(bounds, _Bounds) else bounds
+    if isinstance(bounds, _Bounds):
+        if bounds._starts is None:
+            # Around `pos` only, not the whole text: the same answer (the last start at
+            # or before `pos`, the first after it), found with a few rfind and one search.
+            start = _start_before(bounds.text, pos)
+            if start is not None:
+                m = _SENTENCE_STOP.search(bounds.text, pos)
+                return start, (m.end() if m else None)
+        starts = bounds.starts
+    else:
+        starts = bounds
     i = bisect_right(starts, pos)
     return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
+
+
+def _start_before(text: str, pos: int) -> int | None:
+    """The largest sentence start <= pos (see _sentence_bounds), or None when too many
+    stops that do not end a sentence ("e.g.", "1.5") lie before it: ask for all then."""
+    best = text.rfind("\n", 0, pos)
+    n = len(text)
+    budget = 16
+    for ch in ".!?;":
+        i = text.rfind(ch, 0, pos)
+        while i > best and i + 1 < n and text[i + 1] not in _AFTER_END:
+            budget -= 1
+            if not budget:
+                return None
+            i = text.rfind(ch, 0, i)
+        if i > best:
+            best = i
+    return best + 1
 
 
 def _is_capitalised(word: str) -> bool:
@@ -234,6 +279,83 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
 
 # --- the scan -------------------------------------------------------------------------------
 
+_RUNS = re.compile(r"(\w+)")
+# The same on a text of ASCII characters only (where \w is the same set), a bit faster.
+_RUNS_ASCII = re.compile(r"(\w+)", re.ASCII)
+# Characters that are neither a separator (SEP) nor an apostrophe: a phrase does not go
+# on over a gap that starts with one of these (a shortcut, not a rule).
+_NOT_IN_PHRASE = frozenset(".,;:!?()[]{}\"<>*&%$#@+=|~^`\u201c\u201d\u2018\u2019")
+
+
+def _find_phrases(rs, low):
+    """(start, end, phrase) of the phrases of `rs.kinds` in the lower-cased text: at the
+    start of each run of word characters, the longest phrase that its words and the
+    following ones spell (a run of separators between two words counting as one
+    space), then on after it. The same matches as ``rs.scan_re.finditer(low)`` (see
+    `rules._compile`), with the phrase normalised, at the cost of a split and a set
+    look-up per word instead of one regex of every phrase, which takes long to compile."""
+    if not rs.word_scan:
+        out = []
+        kinds = rs.kinds
+        for m in rs.scan_re.finditer(low):
+            g = m.group()
+            if g not in kinds:
+                g = _SEP_RUN.sub(" ", g)
+            out.append((m.start(), m.end(), g))
+        return out
+    parts = (_RUNS_ASCII if low.isascii() else _RUNS).split(low)  # [gap, word, gap, word, ..., word, gap]
+    words = parts[1::2]
+    kinds = rs.kinds
+    # Where a phrase can start: a word that is a phrase, or a word and the next that
+    # are the first two of a phrase. Found without a Python loop over every word.
+    # (single_words.get(word, pair) is True for a one-word phrase, else the pair test.)
+    starts = list(
+        compress(
+            range(1, len(parts), 2),
+            map(rs.single_words.get, words, map(rs.first_pairs.__contains__, zip(words, chain(islice(words, 1, None), ("",))))),
+        )
+    )
+    if not starts:
+        return []
+    prefixes = rs.prefixes
+    out = []
+    last = len(parts) - 1  # index of the last gap
+    resume = 0  # a phrase can start at this index or later (matches do not overlap)
+    at, offset = 0, 0  # offset: where parts[at] starts
+    multi_first = rs.multi_first
+    for i in starts:
+        if i < resume:
+            continue
+        phrase = best_phrase = parts[i]
+        if phrase not in multi_first:  # a one-word phrase, and no longer one starts here
+            offset += sum(map(len, parts[at:i]))
+            end = offset + len(phrase)
+            out.append((offset, end, phrase))
+            at, offset = i + 1, end
+            resume = i + 2
+            continue
+        best = i if phrase in kinds else 0
+        k = i
+        while k + 2 < last:
+            gap = parts[k + 1]
+            if gap != " ":
+                if gap[0] in _NOT_IN_PHRASE:
+                    break
+                gap = _SEP_RUN.sub(" ", gap)
+            phrase = phrase + gap + parts[k + 2]
+            if phrase not in prefixes:
+                break
+            k += 2
+            if phrase in kinds:
+                best, best_phrase = k, phrase
+        if best:
+            offset += sum(map(len, parts[at:i]))
+            end = offset + (len(best_phrase) if best == i else sum(map(len, parts[i : best + 1])))
+            out.append((offset, end, best_phrase))
+            at, offset = best + 1, end
+            resume = best + 2
+    return out
+
 
 def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Flag]:
     """Flags in one text, sorted by position.
@@ -250,32 +372,28 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     if not text:
         return []
     low = _lower_same_length(text)
-    hits = list(rs.scan_re.finditer(low))
+    hits = _find_phrases(rs, low)
     quotes = _find_quotes(text) if ('"' in text or "'" in text or "\u201c" in text or "\u2018" in text or "\u00ab" in text) else []
     if not hits and not quotes:
         return []
 
-    # Sort the hits of the one pass by kind.
+    # Sort the phrases found by kind.
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
-    for m in hits:
-        g = m.group()
-        kind = kinds.get(g)
-        if kind is None:
-            g = _SEP_RUN.sub(" ", g)
-            kind = kinds.get(g, 0)
+    for s, e, g in hits:
+        kind = kinds.get(g, 0)
         if kind & TERM:
-            candidates.append((m.start(), m.end(), g))
+            candidates.append((s, e, g))
             if kind == TERM:
                 continue
         if kind & EXEMPT:
-            exempt.append(m.span())
+            exempt.append((s, e))
         if kind & ATTRIBUTION:
-            cues.append(m.span())
+            cues.append((s, e))
         if kind & REPORTING:
-            reporting.append(m.end())
+            reporting.append(e)
         if kind & SOURCE:
-            sources.append(m.end())
+            sources.append(e)
     if not candidates and not quotes:
         return []
     if rs.exempt_punctuated_re is not None:
@@ -306,13 +424,14 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         return False
 
     reported = rs.reported_clauses != "keep" and reporting
+    unconditional = rs.unconditional
     flags: list[Flag] = []
     for s, cand_end, key in candidates:
-        terms = rs.by_phrase.get(key, ())
-        if terms and terms[0].unconditional:
-            best = (terms[0], cand_end)
+        term = unconditional.get(key)
+        if term is not None:
+            best = (term, cand_end)
         else:
-            best = _accept(rs, text, low, bounds, s, terms, cand_end)
+            best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
         if best is None:
             # The longest phrase here is ruled out by its context: try shorter ones.
             first = _FIRST_WORD.match(low, s)
@@ -334,16 +453,17 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 continue
             severity = INFO
         match = text[s:e]
+        rule = term.rule
         flags.append(
-            Flag(
-                start=s,
-                end=e,
-                rule=term.rule.id,
-                category=term.rule.category,
-                severity=severity,
-                message=(term.message or term.rule.message).format(match=match),
-                suggestion=term.suggestion or term.rule.suggestion,
-                match=match,
+            _flag(
+                s,
+                e,
+                rule.id,
+                rule.category,
+                severity,
+                (term.message or rule.message).format(match=match),
+                term.suggestion or rule.suggestion,
+                match,
             )
         )
 
