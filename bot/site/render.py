@@ -324,9 +324,12 @@ class SiteData:
     omitted: list = field(default_factory=list)
 
 
-def write_site(data: SiteData, out: Path) -> dict[str, int]:
+def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[str, int]:
     """Write every output into ``out`` (created if missing; files this
-    build owns are replaced). Returns a count of files per kind."""
+    build owns are replaced). Returns a count of files per kind.
+
+    ``jobs``: processes for the entry pages (default: one per core; the
+    pages are the same, byte for byte, whatever the number)."""
     out = Path(out)
     rows = model.sort_rows(data.rows)
     vocab = data.vocab
@@ -354,36 +357,59 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
         if asset.is_file():
             shutil.copyfile(asset, static_out / asset.name)
 
-    def write(name: str, text: str):
-        (out / name).write_text(text, encoding="utf-8", newline="")
+    # Entry pages (most of the work) go to worker processes, started now so
+    # that this process writes the other files meanwhile.
+    pages = _EntryPages(env, common, rows, entries_dir, vocab.stakeholder_groups, jobs)
+    pages.start()
 
-    write(
-        "index.html",
-        env.get_template("index.html").render(
-            **common,
-            base="",
-            section="table",
-            groups=groups,
-            clusters=vocab.clusters,
-            issue_areas=vocab.issue_areas,
-            groups_vocab=vocab.stakeholder_groups,
-            scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
-            covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
-        ),
+    try:
+        def write(name: str, text: str):
+            (out / name).write_text(text, encoding="utf-8", newline="")
+
+        write(
+            "index.html",
+            env.get_template("index.html").render(
+                **common,
+                base="",
+                section="table",
+                groups=groups,
+                clusters=vocab.clusters,
+                issue_areas=vocab.issue_areas,
+                groups_vocab=vocab.stakeholder_groups,
+                scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
+                covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
+            ),
+        )
+        write("coverage.html", env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab))
+        changes_text = render_changes_text(data.changelog, len(rows), data.date)
+        write("changes.md", changes_text)
+        write("changes.html", env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}))
+        write("mapping.md", render_markdown(groups, rows, pending, data.omitted))
+        by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
+        write("mapping.csv", render_csv(by_id))
+        write("mapping.json", render_json(by_id, data.changelog))
+        write("coverage.json", render_coverage_json(cov))
+        write(".nojekyll", "")
+        pages.finish()
+    except BaseException:
+        pages.abort()
+        raise
+    return {"entry pages": len(rows), "files": len(rows) + 9}
+
+
+# Below this many pages, starting processes costs more than it saves.
+PAGES_PARALLEL_THRESHOLD = 400
+_PAGES: dict = {}
+
+
+def _write_pages(span) -> int:
+    """Render and write the entry pages of ``rows[start:stop]`` (in a worker
+    forked with everything it needs in ``_PAGES``, or in this process)."""
+    page, common, rows, entries_dir, all_groups = (
+        _PAGES["page"], _PAGES["common"], _PAGES["rows"], _PAGES["entries_dir"], _PAGES["all_groups"]
     )
-    write("coverage.html", env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab))
-    changes_text = render_changes_text(data.changelog, len(rows), data.date)
-    write("changes.md", changes_text)
-    write("changes.html", env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}))
-    write("mapping.md", render_markdown(groups, rows, pending, data.omitted))
-    by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
-    write("mapping.csv", render_csv(by_id))
-    write("mapping.json", render_json(by_id, data.changelog))
-    write("coverage.json", render_coverage_json(cov))
-    write(".nojekyll", "")
-    page = env.get_template("entry.html")
-    all_groups = vocab.stakeholder_groups
-    for row in rows:
+    start, stop = span
+    for row in rows[start:stop]:
         if not model.SAFE_ID.match(row.id):  # never a path outside entries/
             continue
         recorded = {p.group for p in row.stakeholders}
@@ -397,7 +423,52 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
             ),
             encoding="utf-8",
         )
-    return {"entry pages": len(rows), "files": len(rows) + 9}
+    return stop - start
+
+
+class _EntryPages:
+    """The entry pages, written by ``jobs`` forked processes in ordered
+    chunks (or here, for a small registry or without fork)."""
+
+    def __init__(self, env, common, rows, entries_dir, all_groups, jobs):
+        from bot.fastcheck import default_jobs
+
+        self.rows = rows
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.pool = None
+        self.pending = None
+        _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, entries_dir=entries_dir, all_groups=all_groups)
+
+    def start(self) -> None:
+        n = len(self.rows)
+        if self.jobs <= 1 or n < PAGES_PARALLEL_THRESHOLD:
+            return
+        import multiprocessing
+
+        try:
+            mp = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            return
+        size = max(50, min(500, n // (self.jobs * 8) or 1))
+        self.pool = mp.Pool(self.jobs)
+        self.pending = self.pool.map_async(_write_pages, [(i, min(n, i + size)) for i in range(0, n, size)], chunksize=1)
+
+    def finish(self) -> None:
+        try:
+            if self.pool is None:
+                _write_pages((0, len(self.rows)))
+            else:
+                self.pending.get()
+                self.pool.close()
+                self.pool.join()
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+        _PAGES.clear()
 
 
 def copy_tree_size(out: Path) -> int:
