@@ -10,6 +10,7 @@ Markdown escaping) and only ``Link.safe`` URLs ever become links.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -52,7 +53,7 @@ class Link:
     url: str
     text: str
 
-    @property
+    @cached_property  # frozen: the answer never changes; asked by every output
     def safe(self) -> bool:
         """Only absolute http(s) URLs with a host become links; anything else
         (``javascript:``, ``data:``, relative paths) is shown as text."""
@@ -154,7 +155,7 @@ class Row:
     def taking_part(self) -> tuple[str, ...]:
         return tuple(p.group for p in self.stakeholders if p.level in TAKING_PART)
 
-    @property
+    @cached_property  # frozen: asked by the table (twice) and mapping.md
     def summary(self) -> str:
         return summarise(self.description)
 

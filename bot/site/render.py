@@ -357,43 +357,40 @@ def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[st
         if asset.is_file():
             shutil.copyfile(asset, static_out / asset.name)
 
-    # Entry pages (most of the work) go to worker processes, started now so
-    # that this process writes the other files meanwhile.
-    pages = _EntryPages(env, common, rows, entries_dir, vocab.stakeholder_groups, jobs)
-    pages.start()
+    def write(name: str, text: str):
+        (out / name).write_text(text, encoding="utf-8", newline="")
 
-    try:
-        def write(name: str, text: str):
-            (out / name).write_text(text, encoding="utf-8", newline="")
-
-        write(
-            "index.html",
-            env.get_template("index.html").render(
-                **common,
-                base="",
-                section="table",
-                groups=groups,
-                clusters=vocab.clusters,
-                issue_areas=vocab.issue_areas,
-                groups_vocab=vocab.stakeholder_groups,
-                scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
-                covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
-            ),
+    def index_html():
+        return env.get_template("index.html").render(
+            **common,
+            base="",
+            section="table",
+            groups=groups,
+            clusters=vocab.clusters,
+            issue_areas=vocab.issue_areas,
+            groups_vocab=vocab.stakeholder_groups,
+            scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
+            covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
         )
-        write("coverage.html", env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab))
-        changes_text = render_changes_text(data.changelog, len(rows), data.date)
-        write("changes.md", changes_text)
-        write("changes.html", env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}))
-        write("mapping.md", render_markdown(groups, rows, pending, data.omitted))
-        by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
-        write("mapping.csv", render_csv(by_id))
-        write("mapping.json", render_json(by_id, data.changelog))
-        write("coverage.json", render_coverage_json(cov))
-        write(".nojekyll", "")
-        pages.finish()
-    except BaseException:
-        pages.abort()
-        raise
+
+    by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
+    # Every output is a task (the entry pages in ordered chunks); tasks are
+    # spread over forked worker processes, heaviest first. Each file is
+    # made from the same data whichever process writes it.
+    files = {
+        "index.html": index_html,
+        "mapping.json": lambda: render_json(by_id, data.changelog),
+        "mapping.md": lambda: render_markdown(groups, rows, pending, data.omitted),
+        "mapping.csv": lambda: render_csv(by_id),
+        "coverage.html": lambda: env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab),
+        "changes.html": lambda: env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
+        "changes.md": lambda: render_changes_text(data.changelog, len(rows), data.date),
+        "coverage.json": lambda: render_coverage_json(cov),
+        ".nojekyll": lambda: "",
+    }
+    for name in ("index.html", "coverage.html", "changes.html"):
+        env.get_template(name)  # compiled once, before the workers fork
+    _run_tasks(env, common, rows, entries_dir, vocab.stakeholder_groups, files, write, jobs)
     return {"entry pages": len(rows), "files": len(rows) + 9}
 
 
@@ -426,48 +423,40 @@ def _write_pages(span) -> int:
     return stop - start
 
 
-class _EntryPages:
-    """The entry pages, written by ``jobs`` forked processes in ordered
-    chunks (or here, for a small registry or without fork)."""
+def _run_task(task) -> None:
+    if task[0] == "pages":
+        _write_pages(task[1:])
+    else:
+        _PAGES["write"](task[1], _PAGES["files"][task[1]]())
 
-    def __init__(self, env, common, rows, entries_dir, all_groups, jobs):
-        from bot.fastcheck import default_jobs
 
-        self.rows = rows
-        self.jobs = default_jobs() if jobs is None else max(1, jobs)
-        self.pool = None
-        self.pending = None
-        _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, entries_dir=entries_dir, all_groups=all_groups)
+def _run_tasks(env, common, rows, entries_dir, all_groups, files, write, jobs) -> None:
+    """Write ``files`` (name -> function giving the text) and the entry
+    pages, over ``jobs`` forked processes (default: one per core), or here
+    for a small registry or without fork."""
+    from bot.fastcheck import default_jobs
 
-    def start(self) -> None:
-        n = len(self.rows)
-        if self.jobs <= 1 or n < PAGES_PARALLEL_THRESHOLD:
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    n = len(rows)
+    size = max(50, min(500, n // (jobs * 8) or 1))
+    tasks = [("file", name) for name in files] + [("pages", i, min(n, i + size)) for i in range(0, n, size)]
+    _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, entries_dir=entries_dir, all_groups=all_groups, files=files, write=write)
+    try:
+        mp = None
+        if jobs > 1 and n >= PAGES_PARALLEL_THRESHOLD:
+            import multiprocessing
+
+            try:
+                mp = multiprocessing.get_context("fork")
+            except ValueError:  # pragma: no cover - no fork on this platform
+                mp = None
+        if mp is None:
+            for task in tasks:
+                _run_task(task)
             return
-        import multiprocessing
-
-        try:
-            mp = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - no fork on this platform
-            return
-        size = max(50, min(500, n // (self.jobs * 8) or 1))
-        self.pool = mp.Pool(self.jobs)
-        self.pending = self.pool.map_async(_write_pages, [(i, min(n, i + size)) for i in range(0, n, size)], chunksize=1)
-
-    def finish(self) -> None:
-        try:
-            if self.pool is None:
-                _write_pages((0, len(self.rows)))
-            else:
-                self.pending.get()
-                self.pool.close()
-                self.pool.join()
-        finally:
-            self.abort()
-
-    def abort(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool = None
+        with mp.Pool(jobs) as pool:
+            pool.map(_run_task, tasks, chunksize=1)
+    finally:
         _PAGES.clear()
 
 
