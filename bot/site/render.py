@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bot.site import model
 from bot.site.model import FIELDS, Changelog, Row
@@ -97,17 +97,17 @@ def environment() -> Environment:
 
 # The two small pieces every table row and entry page repeats, in Python
 # rather than as Jinja macros (a macro call costs ~20x more). Markup.format
-# escapes its arguments as autoescape does; _macros.html calls these too.
-_LINK = Markup('<a href="{}" rel="external nofollow">{}</a>')
-_UNLINKED = Markup('<span class="unlinked">{}</span>')
+# escape() is what autoescape applies; _macros.html calls these too.
+_LINK = '<a href="%s" rel="external nofollow">%s</a>'
+_UNLINKED = '<span class="unlinked">%s</span>'
 _PENDING_BADGE = Markup(' <span class="badge badge-pending">Awaiting verification</span>')
 
 
 def link_html(link: model.Link, label=None) -> Markup:
     """A link for an http(s) URL; any other URL as text, never a link."""
     if link.safe:
-        return _LINK.format(link.url, label or link.text)
-    return _UNLINKED.format(link.url)
+        return Markup(_LINK % (escape(link.url), escape(label or link.text)))
+    return Markup(_UNLINKED % escape(link.url))
 
 
 def pending_badge_html(row) -> Markup:
