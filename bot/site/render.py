@@ -367,6 +367,7 @@ def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[st
         "omitted": data.omitted,
         "changelog": data.changelog,
     }
+    common["omitted_notice"] = Markup(env.get_template("_omitted.html").render(**common))
     out.mkdir(parents=True, exist_ok=True)
     entries_dir = out / "entries"
     if entries_dir.is_dir():
