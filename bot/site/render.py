@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -379,9 +380,6 @@ def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[st
         if asset.is_file():
             shutil.copyfile(asset, static_out / asset.name)
 
-    def write(name: str, text: str):
-        (out / name).write_text(text, encoding="utf-8", newline="")
-
     def index_html():
         return env.get_template("index.html").render(
             **common,
@@ -412,7 +410,7 @@ def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[st
     }
     for name in ("index.html", "coverage.html", "changes.html"):
         env.get_template(name)  # compiled once, before the workers fork
-    _run_tasks(env, common, rows, entries_dir, vocab.stakeholder_groups, files, write, jobs)
+    _run_tasks(env, common, rows, out, vocab.stakeholder_groups, files, jobs)
     return {"entry pages": len(rows), "files": len(rows) + 9}
 
 
@@ -421,48 +419,58 @@ PAGES_PARALLEL_THRESHOLD = 400
 _PAGES: dict = {}
 
 
-def _write_pages(span) -> int:
-    """Render and write the entry pages of ``rows[start:stop]`` (in a worker
-    forked with everything it needs in ``_PAGES``, or in this process)."""
-    page, common, rows, entries_dir, all_groups = (
-        _PAGES["page"], _PAGES["common"], _PAGES["rows"], _PAGES["entries_dir"], _PAGES["all_groups"]
-    )
+def _render_pages(span) -> list[tuple[str, bytes]]:
+    """The entry pages of ``rows[start:stop]``: (file name, UTF-8 bytes)."""
+    page, common, rows, all_groups = _PAGES["page"], _PAGES["common"], _PAGES["rows"], _PAGES["all_groups"]
     start, stop = span
+    out = []
     for row in rows[start:stop]:
         if not model.SAFE_ID.match(row.id):  # never a path outside entries/
             continue
         recorded = {p.group for p in row.stakeholders}
-        (entries_dir / f"{row.id}.html").write_text(
-            page.render(
-                **common,
-                base="../",
-                section="entry",
-                row=row,
-                not_recorded=[t.title for t in all_groups if t.slug not in recorded],
-            ),
-            encoding="utf-8",
+        text = page.render(
+            **common,
+            base="../",
+            section="entry",
+            row=row,
+            not_recorded=[t.title for t in all_groups if t.slug not in recorded],
         )
-    return stop - start
+        out.append((f"entries/{row.id}.html", text.encode("utf-8")))
+    return out
 
 
-def _run_task(task) -> None:
+def _render_task(task) -> list[tuple[str, bytes]]:
+    """One task's files, rendered (in a worker forked with everything it
+    needs in ``_PAGES``, or in this process), not written."""
     if task[0] == "pages":
-        _write_pages(task[1:])
-    else:
-        _PAGES["write"](task[1], _PAGES["files"][task[1]]())
+        return _render_pages(task[1:])
+    return [(task[1], _PAGES["files"][task[1]]().encode("utf-8"))]
 
 
-def _run_tasks(env, common, rows, entries_dir, all_groups, files, write, jobs) -> None:
-    """Write ``files`` (name -> function giving the text) and the entry
-    pages, over ``jobs`` forked processes (default: one per core), or here
-    for a small registry or without fork."""
+def _write_bytes(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _run_tasks(env, common, rows, out, all_groups, files, jobs) -> None:
+    """Render ``files`` (name -> function giving the text) and the entry
+    pages over ``jobs`` forked processes (default: one per core), or here for
+    a small registry or without fork; this process writes every file as the
+    results come. One writer: two processes creating files in the same
+    folder contend for its lock, and file creation is most of the cost of a
+    page on a busy disk."""
     from bot.fastcheck import default_jobs
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     n = len(rows)
-    size = max(50, min(500, n // (jobs * 8) or 1))
+    size = max(50, min(250, n // (jobs * 8) or 1))
     tasks = [("file", name) for name in files] + [("pages", i, min(n, i + size)) for i in range(0, n, size)]
-    _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, entries_dir=entries_dir, all_groups=all_groups, files=files, write=write)
+    _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, all_groups=all_groups, files=files)
     try:
         mp = None
         if jobs > 1 and n >= PAGES_PARALLEL_THRESHOLD:
@@ -474,10 +482,13 @@ def _run_tasks(env, common, rows, entries_dir, all_groups, files, write, jobs) -
                 mp = None
         if mp is None:
             for task in tasks:
-                _run_task(task)
+                for name, data in _render_task(task):
+                    _write_bytes(out / name, data)
             return
         with mp.Pool(jobs) as pool:
-            pool.map(_run_task, tasks, chunksize=1)
+            for part in pool.imap_unordered(_render_task, tasks):
+                for name, data in part:
+                    _write_bytes(out / name, data)
     finally:
         _PAGES.clear()
 
