@@ -209,13 +209,13 @@ class _Titles:
         return self.clusters.get(issue_area)
 
 
-_TITLES: dict[int, _Titles] = {}
+_TITLES: list = [None]  # the last vocabularies' look-ups (one slot: no growth in a long-lived process)
 
 
 def _titles(vocab: Vocabularies) -> _Titles:
-    found = _TITLES.get(id(vocab))
+    found = _TITLES[0]
     if found is None or found.vocab is not vocab:
-        found = _TITLES[id(vocab)] = _Titles(vocab)
+        found = _TITLES[0] = _Titles(vocab)
     return found
 
 
