@@ -10,6 +10,7 @@ Markdown escaping) and only ``Link.safe`` URLs ever become links.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -52,7 +53,7 @@ class Link:
     url: str
     text: str
 
-    @property
+    @cached_property  # frozen: the answer never changes; asked by every output
     def safe(self) -> bool:
         """Only absolute http(s) URLs with a host become links; anything else
         (``javascript:``, ``data:``, relative paths) is shown as text."""
@@ -154,7 +155,7 @@ class Row:
     def taking_part(self) -> tuple[str, ...]:
         return tuple(p.group for p in self.stakeholders if p.level in TAKING_PART)
 
-    @property
+    @cached_property  # frozen: asked by the table (twice) and mapping.md
     def summary(self) -> str:
         return summarise(self.description)
 
@@ -187,8 +188,40 @@ def _opt(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def make_row(data: dict, path: str, vocab: Vocabularies) -> Row:
+class _Titles:
+    """``vocab.title`` and ``vocab.cluster_of`` as dictionary look-ups (the
+    first term with a slug wins, as there), made once per vocabularies."""
+
+    def __init__(self, vocab: Vocabularies):
+        self.tables: dict = {}
+        self.clusters: dict = {}
+        for term in reversed(vocab.issue_areas):
+            self.clusters[term.slug] = term.cluster
+        self.vocab = vocab
+
+    def title(self, name: str, slug: str) -> str:
+        table = self.tables.get(name)
+        if table is None:
+            table = self.tables[name] = {t.slug: t.title for t in reversed(self.vocab.terms(name))}
+        return table.get(slug, slug)
+
+    def cluster_of(self, issue_area: str) -> str | None:
+        return self.clusters.get(issue_area)
+
+
+_TITLES: list = [None]  # the last vocabularies' look-ups (one slot: no growth in a long-lived process)
+
+
+def _titles(vocab: Vocabularies) -> _Titles:
+    found = _TITLES[0]
+    if found is None or found.vocab is not vocab:
+        found = _TITLES[0] = _Titles(vocab)
+    return found
+
+
+def make_row(data: dict, path: str, vocabularies: Vocabularies) -> Row:
     """A row from a *valid* entry's data (the caller has checked it)."""
+    vocab = _titles(vocabularies)
     issues = _strings(data.get("issue_areas"))
     clusters = []
     for slug in issues:
@@ -196,7 +229,7 @@ def make_row(data: dict, path: str, vocab: Vocabularies) -> Row:
         if cluster and cluster not in clusters:
             clusters.append(cluster)
     stakeholders = data.get("stakeholders") if isinstance(data.get("stakeholders"), dict) else {}
-    group_order = {t.slug: i for i, t in enumerate(vocab.stakeholder_groups)}
+    group_order = {t.slug: i for i, t in enumerate(vocabularies.stakeholder_groups)}
     participations = tuple(
         Participation(g, vocab.title("stakeholder-groups", g), lvl, vocab.title("participation-levels", lvl))
         for g, lvl in sorted(stakeholders.items(), key=lambda kv: group_order.get(kv[0], 99))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from bot.site import model
 from bot.site.model import FIELDS, Changelog, Row
@@ -90,7 +92,27 @@ def environment() -> Environment:
     env.filters["plural"] = plural
     env.filters["heat"] = model.heat_level
     env.tests["web_url"] = model.is_web_url
+    env.globals.update(link=link_html, pending_badge=pending_badge_html, link_html=link_html, pending_badge_html=pending_badge_html)
     return env
+
+
+# The two small pieces every table row and entry page repeats, in Python
+# rather than as Jinja macros (a macro call costs ~20x more). Markup.format
+# escape() is what autoescape applies; _macros.html calls these too.
+_LINK = '<a href="%s" rel="external nofollow">%s</a>'
+_UNLINKED = '<span class="unlinked">%s</span>'
+_PENDING_BADGE = Markup(' <span class="badge badge-pending">Awaiting verification</span>')
+
+
+def link_html(link: model.Link, label=None) -> Markup:
+    """A link for an http(s) URL; any other URL as text, never a link."""
+    if link.safe:
+        return Markup(_LINK % (escape(link.url), escape(label or link.text)))
+    return Markup(_UNLINKED % escape(link.url))
+
+
+def pending_badge_html(row) -> Markup:
+    return _PENDING_BADGE if row.pending else Markup("")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -324,9 +346,12 @@ class SiteData:
     omitted: list = field(default_factory=list)
 
 
-def write_site(data: SiteData, out: Path) -> dict[str, int]:
+def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[str, int]:
     """Write every output into ``out`` (created if missing; files this
-    build owns are replaced). Returns a count of files per kind."""
+    build owns are replaced). Returns a count of files per kind.
+
+    ``jobs``: processes for the entry pages (default: one per core; the
+    pages are the same, byte for byte, whatever the number)."""
     out = Path(out)
     rows = model.sort_rows(data.rows)
     vocab = data.vocab
@@ -343,6 +368,7 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
         "omitted": data.omitted,
         "changelog": data.changelog,
     }
+    common["omitted_notice"] = Markup(env.get_template("_omitted.html").render(**common))
     out.mkdir(parents=True, exist_ok=True)
     entries_dir = out / "entries"
     if entries_dir.is_dir():
@@ -354,12 +380,8 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
         if asset.is_file():
             shutil.copyfile(asset, static_out / asset.name)
 
-    def write(name: str, text: str):
-        (out / name).write_text(text, encoding="utf-8", newline="")
-
-    write(
-        "index.html",
-        env.get_template("index.html").render(
+    def index_html():
+        return env.get_template("index.html").render(
             **common,
             base="",
             section="table",
@@ -369,35 +391,106 @@ def write_site(data: SiteData, out: Path) -> dict[str, int]:
             groups_vocab=vocab.stakeholder_groups,
             scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
             covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
-        ),
-    )
-    write("coverage.html", env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab))
-    changes_text = render_changes_text(data.changelog, len(rows), data.date)
-    write("changes.md", changes_text)
-    write("changes.html", env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}))
-    write("mapping.md", render_markdown(groups, rows, pending, data.omitted))
+        )
+
     by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
-    write("mapping.csv", render_csv(by_id))
-    write("mapping.json", render_json(by_id, data.changelog))
-    write("coverage.json", render_coverage_json(cov))
-    write(".nojekyll", "")
-    page = env.get_template("entry.html")
-    all_groups = vocab.stakeholder_groups
-    for row in rows:
+    # Every output is a task (the entry pages in ordered chunks); tasks are
+    # spread over forked worker processes, heaviest first. Each file is
+    # made from the same data whichever process writes it.
+    files = {
+        "index.html": index_html,
+        "mapping.json": lambda: render_json(by_id, data.changelog),
+        "mapping.md": lambda: render_markdown(groups, rows, pending, data.omitted),
+        "mapping.csv": lambda: render_csv(by_id),
+        "coverage.html": lambda: env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab),
+        "changes.html": lambda: env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
+        "changes.md": lambda: render_changes_text(data.changelog, len(rows), data.date),
+        "coverage.json": lambda: render_coverage_json(cov),
+        ".nojekyll": lambda: "",
+    }
+    for name in ("index.html", "coverage.html", "changes.html"):
+        env.get_template(name)  # compiled once, before the workers fork
+    _run_tasks(env, common, rows, out, vocab.stakeholder_groups, files, jobs)
+    return {"entry pages": len(rows), "files": len(rows) + 9}
+
+
+# Below this many pages, starting processes costs more than it saves.
+PAGES_PARALLEL_THRESHOLD = 400
+_PAGES: dict = {}
+
+
+def _render_pages(span) -> list[tuple[str, bytes]]:
+    """The entry pages of ``rows[start:stop]``: (file name, UTF-8 bytes)."""
+    page, common, rows, all_groups = _PAGES["page"], _PAGES["common"], _PAGES["rows"], _PAGES["all_groups"]
+    start, stop = span
+    out = []
+    for row in rows[start:stop]:
         if not model.SAFE_ID.match(row.id):  # never a path outside entries/
             continue
         recorded = {p.group for p in row.stakeholders}
-        (entries_dir / f"{row.id}.html").write_text(
-            page.render(
-                **common,
-                base="../",
-                section="entry",
-                row=row,
-                not_recorded=[t.title for t in all_groups if t.slug not in recorded],
-            ),
-            encoding="utf-8",
+        text = page.render(
+            **common,
+            base="../",
+            section="entry",
+            row=row,
+            not_recorded=[t.title for t in all_groups if t.slug not in recorded],
         )
-    return {"entry pages": len(rows), "files": len(rows) + 9}
+        out.append((f"entries/{row.id}.html", text.encode("utf-8")))
+    return out
+
+
+def _render_task(task) -> list[tuple[str, bytes]]:
+    """One task's files, rendered (in a worker forked with everything it
+    needs in ``_PAGES``, or in this process), not written."""
+    if task[0] == "pages":
+        return _render_pages(task[1:])
+    return [(task[1], _PAGES["files"][task[1]]().encode("utf-8"))]
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _run_tasks(env, common, rows, out, all_groups, files, jobs) -> None:
+    """Render ``files`` (name -> function giving the text) and the entry
+    pages over ``jobs`` forked processes (default: one per core), or here for
+    a small registry or without fork; this process writes every file as the
+    results come. One writer: two processes creating files in the same
+    folder contend for its lock, and file creation is most of the cost of a
+    page on a busy disk."""
+    from bot.fastcheck import default_jobs
+
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    n = len(rows)
+    size = max(50, min(250, n // (jobs * 8) or 1))
+    tasks = [("file", name) for name in files] + [("pages", i, min(n, i + size)) for i in range(0, n, size)]
+    _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, all_groups=all_groups, files=files)
+    try:
+        mp = None
+        if jobs > 1 and n >= PAGES_PARALLEL_THRESHOLD:
+            import multiprocessing
+
+            try:
+                mp = multiprocessing.get_context("fork")
+            except ValueError:  # pragma: no cover - no fork on this platform
+                mp = None
+        if mp is None:
+            for task in tasks:
+                for name, data in _render_task(task):
+                    _write_bytes(out / name, data)
+            return
+        with mp.Pool(jobs) as pool:
+            for part in pool.imap_unordered(_render_task, tasks):
+                for name, data in part:
+                    _write_bytes(out / name, data)
+    finally:
+        _PAGES.clear()
 
 
 def copy_tree_size(out: Path) -> int:
