@@ -214,7 +214,7 @@ def registry_findings_from_facts(facts, span, report_for: set[str] | None = None
     checks = (
         # groups, severity, rule, message, suggestion, sort the other paths
         (
-            {key: [(item, ("id",)) for item in items] for key, items in by_id.items()},
+            {key: [(item, ("id",)) for item in items] for key, items in by_id.items() if len(items) > 1},
             ERROR,
             "registry/duplicate-id",
             lambda key, others: f"`id` `{key}` is also used by {others}",
@@ -222,7 +222,7 @@ def registry_findings_from_facts(facts, span, report_for: set[str] | None = None
             False,
         ),
         (
-            {key: [(item, ("urls", index)) for item, index in uses] for key, uses in by_url.items()},
+            {key: [(item, ("urls", index)) for item, index in uses] for key, uses in by_url.items() if len(uses) > 1},
             WARNING,
             "registry/duplicate-url",
             lambda key, others: f"the same web address is also listed by {others}",
@@ -230,7 +230,7 @@ def registry_findings_from_facts(facts, span, report_for: set[str] | None = None
             True,
         ),
         (
-            {key: [(item, ("name",)) for item in items] for key, items in by_name.items()},
+            {key: [(item, ("name",)) for item in items] for key, items in by_name.items() if len(items) > 1},
             WARNING,
             "registry/similar-name",
             lambda key, others: f"the name is nearly identical to the name in {others}",
