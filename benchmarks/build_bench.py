@@ -3,7 +3,7 @@
     python benchmarks/build_bench.py [--entries 10000] [--keep DIR] [--profile]
 
 Generates N valid entries (the real schema and vocabularies copied into a
-temporary folder), then times ``python -m bot.site`` as a new process (start
+temporary folder), then times ``python -m bot build`` as a new process (start
 included), the way the publish workflow runs it. Prints the seconds, the
 entries per second and, with --profile, where the time goes.
 """
@@ -45,7 +45,7 @@ def main() -> int:
             print(f"generated {args.entries:,} entries in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "bot.site", "--root", str(root), "--out", str(out), "--quiet", "--repo", "example-org/registry"],
+            [sys.executable, "-m", "bot", "build", "--root", str(root), "--out", str(out), "--quiet", "--repo", "example-org/registry"],
             cwd=REPO,
             capture_output=True,
             text=True,
