@@ -4,6 +4,9 @@ do to the registry: which entries it would break.
 The proposed files are hostile input (a schema can hold a regular expression
 that takes forever), so the check runs in a separate process with a time
 limit; the bot never imports or executes anything from the pull request.
+It uses the precise checks only (``check_document``), never the fast path of
+``bot.fastcheck``: fastjsonschema turns a schema into Python code, which is
+fine for the reviewed schema of the default branch and not for a proposed one.
 """
 
 from __future__ import annotations

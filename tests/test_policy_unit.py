@@ -13,7 +13,7 @@ from bot.policy.commands import parse_command
 from bot.policy.memory import MARKER, Memory
 from bot.project import find_project
 from bot.registry import Context
-from tests.conftest import ROOT
+from tests.conftest import ROOT, entry_text
 from tests.policy_harness import CASES, apply, apply_event, build_state, load_yaml, run_once
 
 
@@ -140,3 +140,39 @@ def test_policy_imports_nothing_from_pygithub_and_reads_no_clock():
                 value = node.value
                 base = getattr(value, "id", None) or getattr(value, "attr", None)
                 assert base not in ("datetime", "date", "time"), f"{path.name} reads the clock"
+
+
+def test_a_proposed_schema_is_never_compiled_to_code(monkeypatch, make_registry):
+    """fastjsonschema generates Python from a schema: the data-change check
+    must not use it on a pull request's schema."""
+    import bot.fastcheck
+    from bot.datachange import _assess
+    from bot.project import Project
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the fast validator was used on a proposed schema")
+
+    monkeypatch.setattr(bot.fastcheck, "FastValidator", refuse)
+    root = make_registry()
+    schema = (root / "schema/entry.schema.json").read_bytes()
+    report = _assess(str(root), {"schema/entry.schema.json": schema.replace(b'"minLength": 40', b'"minLength": 4000')}, {"entries/example-entry.yaml": entry_text().encode()})
+    assert not report.ok and report.broken[0][0] == "entries/example-entry.yaml"
+
+
+def test_a_hostile_proposed_schema_cannot_hang_the_bot(make_registry):
+    """A pattern with catastrophic backtracking: the check runs in a child
+    process that is killed at the time limit, and the report says so."""
+    import json as _json
+    import time as _time
+
+    from bot.datachange import assess_data_change
+    from bot.project import Project
+
+    root = make_registry()
+    schema = _json.loads((root / "schema/entry.schema.json").read_text())
+    schema["properties"]["name"]["pattern"] = "^(a+)+$"
+    registry = {"entries/example-entry.yaml": entry_text(name="a" * 40 + "!").encode()}
+    started = _time.perf_counter()
+    report = assess_data_change(Project(root), {"schema/entry.schema.json": _json.dumps(schema).encode()}, registry, time_limit=2.0)
+    assert _time.perf_counter() - started < 10
+    assert not report.ok and "longer than 2 s" in report.problem
