@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from bot.cli import UsageError
+
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 DEFAULT_OUT = "site"
 
@@ -44,7 +46,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print only problems")
 
 
-class _Failure(Exception):
+class _Failure(UsageError):
     """One-line message, exit status 2."""
 
 
@@ -69,20 +71,6 @@ def run(args) -> int:
     gc.disable()
     try:
         return _run(args)
-    except _Failure as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_FAILURE
-    except Exception as exc:  # the tool failed, not the registry
-        if os.environ.get("BOT_DEBUG") == "1":
-            raise
-        print(
-            f"internal error: {type(exc).__name__}: {exc} (a bug in the registry tools; run again with BOT_DEBUG=1 for details and report it)",
-            file=sys.stderr,
-        )
-        return EXIT_FAILURE
     finally:
         if collecting:
             gc.enable()
