@@ -3,7 +3,6 @@ test that any bytes give findings, never an exception."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -93,9 +92,9 @@ def test_bom_is_accepted():
 
 def test_alias_bomb_is_refused_quickly_and_nothing_is_expanded():
     raw = (EXAMPLES / "invalid" / "alias-bomb.yaml").read_bytes()
-    started = time.perf_counter()
     doc = load_text("bomb.yaml", raw)
-    assert time.perf_counter() - started < 1.0
+    # nothing was expanded: each alias is a null placeholder
+    assert doc.data == {"a": ["lol"] * 9, **{key: [None] * 9 for key in "bcdefghi"}}
     assert {f.rule for f in doc.findings} == {"yaml/anchor", "yaml/alias"}
     assert len(doc.findings) <= 2 * loading.MAX_FINDINGS_PER_KIND
 
