@@ -70,14 +70,20 @@ def list_comments(ctx, owner, repo, issue_number):
 def create_comment(ctx, owner, repo, issue_number):
     rp = ctx.repo(owner, repo)
     issue = ctx.issue(rp, issue_number)
+    text = _comment_body(ctx)
+    cid = ctx.sim.comment(rp, issue.number, ctx.actor.login, text)
+    return 201, ctx.r.comment(rp, ctx.sim._comments[rp.full_name][cid])
+
+
+def _comment_body(ctx) -> str:
+    """The `body` of a create/edit comment request, checked as GitHub does."""
     text = ctx.json().get("body")
     if not isinstance(text, str) or not text:
         raise invalid("body", code="missing_field", resource="IssueComment")
     if len(text) > 65536:
         raise invalid("body", code="custom", resource="IssueComment",
                       message="Body is too long (maximum is 65536 characters)")
-    cid = ctx.sim.comment(rp, issue.number, ctx.actor.login, text)
-    return 201, ctx.r.comment(rp, ctx.sim._comments[rp.full_name][cid])
+    return text
 
 
 def _comment(ctx, rp: Repo, comment_id: str):
@@ -97,12 +103,7 @@ def get_comment(ctx, owner, repo, comment_id):
 def edit_comment(ctx, owner, repo, comment_id):
     rp = ctx.repo(owner, repo)
     c = _comment(ctx, rp, comment_id)
-    text = ctx.json().get("body")
-    if not isinstance(text, str) or not text:
-        raise invalid("body", code="missing_field", resource="IssueComment")
-    if len(text) > 65536:
-        raise invalid("body", code="custom", resource="IssueComment",
-                      message="Body is too long (maximum is 65536 characters)")
+    text = _comment_body(ctx)
     c.body, c.updated_at = text, ctx.sim.now()
     return 200, ctx.r.comment(rp, c)
 
