@@ -147,7 +147,7 @@ _SEQ, _NONE, _MISSING = _Marker(), _Marker(), _Marker()
 # data the loader produces (str, int, float, bool, None, list, dict). A schema
 # with any other keyword gets no fast validator: every file goes the precise way.
 _KNOWN_KEYWORDS = {
-    "$schema", "$id", "$ref", "$defs", "title", "description", "x-vocabulary", "examples", "$comment",
+    "$schema", "$id", "$ref", "$defs", "title", "description", "x-vocabulary", "x-titles", "examples", "$comment",
     "type", "enum", "const", "properties", "additionalProperties", "required", "propertyNames",
     "items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "format", "allOf",
 }
@@ -171,6 +171,8 @@ def _fast_schema(schema):
             raise LookupError(sorted(unknown))
         out = {}
         for k, v in node.items():
+            if k == "x-titles":
+                continue  # an annotation of ours: not for the validator
             if k in ("properties", "$defs"):
                 out[k] = walk(v, in_properties=True)
             elif k in ("enum", "const", "required", "examples"):

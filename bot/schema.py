@@ -70,9 +70,13 @@ def resolve_schema(raw: dict, vocabularies: Vocabularies) -> dict:
             name = node.get("x-vocabulary")
             if isinstance(name, str):
                 try:
-                    node["enum"] = vocabularies.slugs(name)
+                    terms = vocabularies.terms(name)
                 except AttributeError:
                     raise SchemaError(f"the schema refers to an unknown vocabulary `{name}`") from None
+                node["enum"] = [t.slug for t in terms]
+                # An annotation (ignored by validators): the titles, so that a
+                # finding can suggest `FJ` to someone who wrote `Fiji`.
+                node["x-titles"] = {t.slug: t.title for t in terms}
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -153,7 +157,6 @@ _TYPE_WORDS = {
 
 _PATTERN_HELP = {
     "id": "lower-case letters, digits and single hyphens, such as `pacific-cert-network`",
-    "countries": "two capital letters (ISO 3166-1 alpha-2), such as `FJ` for Fiji",
     "start_date": "a year, year and month, or full date: `2011`, `2011-06` or `2011-06-28`",
     "date": "a year, year and month, or full date: `2011`, `2011-06` or `2011-06-28`",
 }
@@ -167,7 +170,35 @@ _VOCAB_FILES = {
     "statuses": "schema/vocabularies/mechanisms.yaml",
     "source-types": "schema/vocabularies/mechanisms.yaml",
     "regions": "schema/vocabularies/regions.yaml",
+    "countries": "schema/vocabularies/countries.yaml",
 }
+
+# Codes people write that ISO 3166-1 reserves for another use ("exceptionally
+# reserved"): the country's code in ISO 3166-1.
+_RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
+
+
+def vocabulary_guess(value, vocab: str, titles: dict) -> tuple[str, str] | None:
+    """(value, title) to suggest for a value that is not in a vocabulary: a close
+    value, or the value whose title the contributor wrote ("Fiji" -> FJ)."""
+    if not isinstance(value, str) or not titles:
+        return None
+    if vocab == "countries" and value.strip().upper() in _RESERVED_COUNTRY_CODES:
+        code = _RESERVED_COUNTRY_CODES[value.strip().upper()]
+        return (code, titles.get(code, code)) if code in titles else None
+    guess = did_you_mean(value, list(titles))
+    if guess is None:
+        wanted = " ".join(value.replace(",", " ").lower().split())
+        for slug, title in titles.items():
+            words = " ".join(title.replace(",", " ").lower().split())
+            short = " ".join(title.split(",")[0].lower().split())
+            if wanted and wanted in (words, short):
+                guess = slug
+                break
+        else:
+            by_title = did_you_mean(value, list(titles.values()))
+            guess = next((slug for slug, title in titles.items() if title == by_title), None)
+    return (guess, titles[guess]) if guess is not None else None
 
 
 def _short(value, limit=60) -> str:
@@ -273,7 +304,17 @@ class _Mapper:
             guess = did_you_mean(value, [str(c) for c in choices])
             if vocab and len(choices) > 8:
                 message = f"{label}: `{_short(value)}` is not in the {vocab.replace('-', ' ')} vocabulary"
-                suggestion = f'did you mean "{guess}"?' if guess else f"see {_VOCAB_FILES.get(vocab, 'schema/vocabularies/')} for the allowed values"
+                if vocab == "countries":
+                    message = f"{label}: `{_short(value)}` is not a country code of ISO 3166-1 (two capital letters)"
+                titled = vocabulary_guess(value, vocab, (error.schema or {}).get("x-titles") or {})
+                if vocab == "countries" and isinstance(value, str) and value.strip().upper() == "EU":
+                    suggestion = "`EU` stands for the European Union, which is not a country: list the member states concerned, or use `regions`"
+                elif titled and titled[1].lower().replace(" ", "-") != titled[0].lower():  # the title adds something
+                    suggestion = f'did you mean "{titled[0]}" ({titled[1]})?'
+                elif titled or guess:
+                    suggestion = f'did you mean "{titled[0] if titled else guess}"?'
+                else:
+                    suggestion = f"see {_VOCAB_FILES.get(vocab, 'schema/vocabularies/')} for the allowed values"
             else:
                 message = f"{label} must be one of: {', '.join(map(str, choices))}"
                 suggestion = f'did you mean "{guess}"?' if guess else None

@@ -36,6 +36,7 @@ class Vocabularies:
     statuses: tuple[Term, ...]
     source_types: tuple[Term, ...]
     regions: tuple[Term, ...]
+    countries: tuple[Term, ...]
 
     # name used by `x-vocabulary` in the schema -> attribute
     NAMES = {
@@ -47,6 +48,7 @@ class Vocabularies:
         "statuses": "statuses",
         "source-types": "source_types",
         "regions": "regions",
+        "countries": "countries",
     }
 
     def terms(self, name: str) -> tuple[Term, ...]:
@@ -85,6 +87,13 @@ _FILES = {
         "source_types": "source_types",
     },
     "regions.yaml": {"regions": "regions"},
+    "countries.yaml": {"countries": "countries"},
+}
+
+# Vocabularies whose items are keyed by `code` (not `slug`), and the form of a code.
+_CODES = {
+    "regions": (re.compile(r"^[0-9]{3}$"), 'three digits in quotes, such as "009"'),
+    "countries": (re.compile(r"^[A-Z]{2}$"), 'two capital letters in quotes, such as "FJ"'),
 }
 
 
@@ -99,7 +108,7 @@ class _Reader:
         span = node.span if node is not None else Span.point(1, 1)
         self.findings.append(Finding.at(self.path, span, ERROR, "vocabulary/invalid", message, field_path=tuple(field_path)))
 
-    def terms(self, items, field_path, key="slug", cluster=None) -> list[Term]:
+    def terms(self, items, field_path, key="slug", cluster=None, code=None) -> list[Term]:
         out, seen = [], set()
         if not isinstance(items, list) or not items:
             self.problem(field_path, f"`{'.'.join(map(str, field_path))}` must be a non-empty list")
@@ -110,7 +119,11 @@ class _Reader:
                 self.problem(here, "each item must be a mapping with `slug` and `title`")
                 continue
             slug, title = item.get(key), item.get("title")
-            if not isinstance(slug, str) or (key == "slug" and not SLUG.match(slug)):
+            if code is not None:
+                if not isinstance(slug, str) or not code[0].match(slug):
+                    self.problem((*here, key), f"`{key}` must be {code[1]}")
+                    continue
+            elif not isinstance(slug, str) or not SLUG.match(slug):
                 self.problem((*here, key), f"`{key}` must be lower-case words joined by hyphens, such as `net-neutrality`")
                 continue
             if not isinstance(title, str) or not title.strip():
@@ -154,7 +167,8 @@ def load_vocabularies(directory: Path, display_prefix: str = "schema/vocabularie
             values["clusters"], values["issue_areas"] = clusters, issues
         else:
             for key, attribute in mapping.items():
-                values[attribute] = reader.terms(data.get(key), (key,), key="code" if attribute == "regions" else "slug")
+                code = _CODES.get(attribute)
+                values[attribute] = reader.terms(data.get(key), (key,), key="code" if code else "slug", code=code)
         findings.extend(reader.findings)
     if findings:
         raise VocabularyError(findings)

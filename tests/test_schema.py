@@ -93,3 +93,43 @@ def test_broken_vocabulary_is_reported_against_its_file(make_registry):
         Context.load(find_project(root), wording=False)
     (finding,) = info.value.findings
     assert finding.path == "schema/vocabularies/regions.yaml" and "twice" in finding.message
+
+
+def test_countries_are_checked_against_iso_3166_1(ctx):
+    assert check(ctx, entry_text(countries='["FJ", NO, TO]')) == []  # NO is Norway, not false
+    assert len(ctx.vocabularies.countries) == 249
+    findings = check(ctx, entry_text(countries="[ZZ, fiji, UK, Bolivia, fj, EU]"))
+    assert [(f.rule, f.line, f.column) for f in findings] == [("schema/enum", 12, 13 + i) for i in (0, 4, 10, 14, 23, 27)]
+    assert all("is not a country code of ISO 3166-1" in f.message for f in findings)
+    assert [f.suggestion for f in findings] == [
+        "see schema/vocabularies/countries.yaml for the allowed values",
+        'did you mean "FJ" (Fiji)?',
+        'did you mean "GB" (United Kingdom)?',
+        'did you mean "BO" (Bolivia, Plurinational State of)?',
+        'did you mean "FJ" (Fiji)?',
+        "`EU` stands for the European Union, which is not a country: list the member states concerned, or use `regions`",
+    ]
+
+
+def test_a_name_typed_for_any_vocabulary_value_is_matched_by_its_title(ctx):
+    (finding,) = check(ctx, entry_text(issue_areas="\n  - Internet as critical information infrastructure"))
+    assert finding.suggestion == 'did you mean "critical-information-infrastructure" (Internet as critical information infrastructure)?'
+    (finding,) = check(ctx, entry_text(issue_areas="\n  - Online education"))
+    assert finding.suggestion == 'did you mean "online-education"?'
+
+
+def test_a_country_added_by_the_chairs_is_accepted_and_a_malformed_code_is_reported(make_registry):
+    from bot.vocabularies import VocabularyError
+
+    root = make_registry()
+    path = root / "schema/vocabularies/countries.yaml"
+    original = path.read_text()
+    path.write_text(original + '  - {code: "XK", title: "Kosovo"}\n')
+    ctx = Context.load(find_project(root), wording=False)
+    assert check(ctx, entry_text(countries="[XK]")) == []
+    path.write_text(original + '  - {code: "xk", title: "Kosovo"}\n')
+    with pytest.raises(VocabularyError) as info:
+        Context.load(find_project(root), wording=False)
+    (finding,) = info.value.findings
+    assert finding.path == "schema/vocabularies/countries.yaml" and "two capital letters" in finding.message
+    assert finding.line == original.count("\n") + 1
