@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 from bot.neutrality import RulesError, load_rules, scan  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
+# Written and labelled by someone who never saw the rules (see its header).
+INDEPENDENT = ROOT / "tests" / "data" / "neutrality" / "independent.tsv"
 import os  # noqa: E402
 
 
@@ -201,9 +203,31 @@ def timing(rs, rows, n_texts=1000, repeats=5, mix="mixed"):
     return best * 1000 * 1000 / n_texts, avg_len
 
 
+def report_labelled(path: Path, rs, *, errors: bool) -> None:
+    rows = read_labelled(path)
+    print(f"Labelled set: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(f"{'split':<6} {'system':<10} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
+    for split in ("dev", "test"):
+        part = [r for r in rows if r[0] == split]
+        for name, pred in (("rules", lambda s: rules_count(s, rs) > 0), ("baseline", lambda s: baseline_count(s) > 0)):
+            p, r, f, tp, fp, fn = prf([(gold, pred(s)) for _, gold, _, s in part])
+            print(f"{split:<6} {name:<10} {len(part):>4} {p:6.3f} {r:6.3f} {f:6.3f}  {tp:3d} {fp:3d} {fn:3d}")
+    if errors:
+        print("\nDev-half mistakes:")
+        for split, gold, cat, s in rows:
+            if split != "dev":
+                continue
+            flags = [f for f in scan(s, rules=rs) if f.severity != "info"]
+            if bool(flags) != gold:
+                kind = "FN" if gold else "FP"
+                print(f"  {kind} [{cat}] {s}  {[f.match for f in flags]}")
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labelled", type=Path, default=LABELLED)
+    ap.add_argument("--independent", type=Path, default=INDEPENDENT, help="the set written by someone who never saw the rules")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -215,23 +239,8 @@ def main(argv=None) -> int:
         print(f"neutrality_eval: {exc}", file=sys.stderr)
         return 2
 
-    rows = read_labelled(args.labelled)
-    print(f"Labelled set: {args.labelled.relative_to(ROOT) if args.labelled.is_relative_to(ROOT) else args.labelled}")
-    print(f"{'split':<6} {'system':<10} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
-    for split in ("dev", "test"):
-        part = [r for r in rows if r[0] == split]
-        for name, pred in (("rules", lambda s: rules_count(s, rs) > 0), ("baseline", lambda s: baseline_count(s) > 0)):
-            p, r, f, tp, fp, fn = prf([(gold, pred(s)) for _, gold, _, s in part])
-            print(f"{split:<6} {name:<10} {len(part):>4} {p:6.3f} {r:6.3f} {f:6.3f}  {tp:3d} {fp:3d} {fn:3d}")
-    if args.errors == "dev":
-        print("\nDev-half mistakes:")
-        for split, gold, cat, s in rows:
-            if split != "dev":
-                continue
-            flags = [f for f in scan(s, rules=rs) if f.severity != "info"]
-            if bool(flags) != gold:
-                kind = "FN" if gold else "FP"
-                print(f"  {kind} [{cat}] {s}  {[f.match for f in flags]}")
+    for path in (args.labelled, args.independent):
+        report_labelled(path, rs, errors=args.errors == "dev")
 
     wnc = args.wnc
     if (wnc / "pre.test").exists() and (wnc / "post.test").exists():
