@@ -31,7 +31,7 @@ STOP = set(
     """
     therefore thus though moreover furthermore nevertheless regardless immediately long little mean moving
     thinking understood kind super sworn inclined concerned novel correctly incorrectly activist pacifist
-    estranged impaired destitute drunken altogether inherent explicit strict vulnerable critical serious
+    estranged impaired destitute drunken altogether inherent explicit strict vulnerable critical serious seriously
     severe severely flexible considerable considerably extensively heavily unwanted intrusive coercive
     discriminatory just especially false falsely mistakenly erroneous yeah finally ultimately eager
     secure safe stable open free fair equal universal meaningful sustainable affordable accessible

@@ -269,6 +269,7 @@ def main(argv=None) -> int:
         print(f"\nWiki Neutrality Corpus not found at {wnc}: skipped")
 
     print("\nSpeed: CPU time to scan 1000 texts of 300-1500 characters, best of 5")
+    rows = read_labelled(args.labelled)
     for mix in ("neutral", "one-biased", "mixed"):
         ms, avg = timing(rs, rows, mix=mix)
         print(f"  {mix:<11} {ms:6.1f} ms per 1000 texts (average {avg:.0f} characters)")

@@ -263,6 +263,31 @@ def test_domain_terms_are_not_flagged(text):
     assert [f for f in scan(text) if f.severity == WARNING] == []
 
 
+# Each pair: a judgement, and the same word used as a term, tied to a date, or in a rule
+# of the mechanism (from the development half of the independent labelled set).
+@pytest.mark.parametrize(
+    "biased, neutral, rule",
+    [
+        ("The forum will meet again soon.", "Soon after its creation in 2005, the network opened membership to universities.", "relative-time"),
+        ("The network was expanded shortly.", "The network was expanded shortly after the 2016 meeting.", "relative-time"),
+        ("The council adopted its new strategy.", "The committee can adopt guidance on how the convention applies to new technologies.", "relative-time"),
+        ("The body has lately begun to publish its minutes.", "The body began to publish its minutes in 2019.", "relative-time"),
+        ("The memorandum is due to be renewed next spring.", "The memorandum was renewed in the spring of 2024.", "relative-time"),
+        ("The vendors allegedly paid the fees late.", "Hosting providers remove allegedly infringing content after a valid notice.", "doubt"),
+        ("The initiative's professed commitment to openness is limited.", "The initiative's commitment to openness is set out in its charter.", "doubt"),
+        ("The regime blocked the site in 2019.", "The treaty establishes a regime of copyright exceptions for accessible-format copies.", "loaded-label"),
+        ("The alliance claims to have trained 9,000 officers.", "The alliance reports that it trained 9,000 officers.", "reporting-verb"),
+        ("The charter was drafted by a cosy club of operators.", "The charter was drafted by a working group of operators.", "loaded-label"),
+        ("Predictably, the meeting ended without agreement.", "The meeting ended without agreement.", "editorialising"),
+        ("Countries should adopt the checklist.", "Under the programme's eligibility rules, applicant countries should have a national strategy.", "advocacy"),
+        ("All governments must endorse the declaration.", "States joining the coalition must endorse the founding declaration.", "advocacy"),
+    ],
+)
+def test_judgement_flagged_where_a_term_or_rule_is_not(biased, neutral, rule):
+    assert f"neutrality/{rule}" in rules_of(biased)
+    assert rules_of(neutral) == set()
+
+
 # --- identity ---------------------------------------------------------------------------------------
 
 

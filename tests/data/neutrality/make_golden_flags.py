@@ -1,6 +1,10 @@
 """Write golden_flags.json: the neutral-wording scan's output on a fixed set of texts.
 
-    python tests/data/neutrality/make_golden_flags.py
+    python tests/data/neutrality/make_golden_flags.py [--rescan]
+
+`--rescan` keeps the stored texts and writes the current flags for them, printing every
+text whose flags change: the way to record an intended change of the rules, reviewed
+text by text (a new set of texts would hide what changed).
 
 The file was written by the implementation *before* the scan was rewritten for speed
 (word tokens and dictionary lookups instead of one giant regex), and
@@ -207,7 +211,30 @@ def flags_of(text, names):
     return [[f.start, f.end, f.rule, f.category, f.severity, f.message, f.suggestion, f.match] for f in scan(text, proper_names=names)]
 
 
+def rescan() -> int:
+    """Keep the stored texts; write the current flags; print what changed."""
+    stored = json.loads(OUT.read_text(encoding="utf-8"))["cases"]
+    changed = 0
+    for case in stored:
+        new = flags_of(case["text"], tuple(case["names"]))
+        if new != case["flags"]:
+            changed += 1
+            old_set = {(f[2], f[7], f[4]) for f in case["flags"]}
+            new_set = {(f[2], f[7], f[4]) for f in new}
+            print(f"{case['group']}: {case['text'][:100]!r}")
+            for rule, match, severity in sorted(old_set - new_set):
+                print(f"    - {rule} {match!r} {severity}")
+            for rule, match, severity in sorted(new_set - old_set):
+                print(f"    + {rule} {match!r} {severity}")
+            case["flags"] = new
+    OUT.write_text(json.dumps({"cases": stored}, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{OUT}: {len(stored)} texts, {changed} with changed flags")
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--rescan"]:
+        return rescan()
     cases = []
     seen = set()
     for group, source in (
