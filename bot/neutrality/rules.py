@@ -630,6 +630,9 @@ def _compile(rs: RuleSet) -> None:
             singles.add(phrase)
     rs.word_scan = word_scan
     rs.prefixes = frozenset(prefixes) if word_scan else frozenset()
-    rs.first_pairs = frozenset(pairs) if word_scan else frozenset()
+    # (first word, "") for every first word of a longer phrase: the scan's next word
+    # is "" after a gap of two characters or more (" - ", ", "), where it walks on.
+    firsts = {first for first, _ in pairs}
+    rs.first_pairs = frozenset(pairs | {(first, "") for first in firsts}) if word_scan else frozenset()
     rs.single_words = dict.fromkeys(singles, True) if word_scan else {}
-    rs.multi_first = frozenset(first for first, _ in pairs) if word_scan else frozenset()
+    rs.multi_first = frozenset(firsts) if word_scan else frozenset()
