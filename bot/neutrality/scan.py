@@ -192,13 +192,14 @@ def _at_sentence_start(text: str, s: int, sentence_start: int) -> bool:
     return not text[sentence_start:s].strip(" \t\u00a0\"'\u201c\u2018([-*")
 
 
-def _looks_like_name(text: str, s: int, e: int, sentence_start: int) -> bool:
+def _looks_like_name(text: str, s: int, e: int) -> bool:
     """Capitalised Words next to other Capitalised Words are part of a proper name
     ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
     sentence start or a proper adjective ("an Orwellian system")."""
     words = _WORDS.findall(text[s:e])
     if not words or not all(_is_capitalised(w) for w in words):
         return False
+    sentence_start = _local_sentence_start(text, s)
     if _neighbour_capitalised(text, s, e, sentence_start):
         return True
     return len(words) > 1 and not _at_sentence_start(text, s, sentence_start)
@@ -429,10 +430,14 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 return attribution_of[q]
         return False
 
+    clause_end = {}  # end of a reporting cue -> end of its sentence, when first needed
+
     def in_reported_clause(s):
         for pos in reporting:
             if pos <= s:
-                _, sent_end = _sentence_of(bounds, pos - 1)
+                if pos not in clause_end:
+                    clause_end[pos] = _sentence_of(bounds, pos - 1)[1]
+                sent_end = clause_end[pos]
                 if sent_end is None or s < sent_end:
                     return True
         return False
@@ -455,7 +460,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         term, e = best
         if exempt and _inside(exempt, s, e):
             continue
-        if text[s].isupper() and _looks_like_name(text, s, e, _local_sentence_start(text, s)):
+        if text[s].isupper() and _looks_like_name(text, s, e):
             continue
         severity = term.rule.severity
         if quotes and attributed_quote(s, e):
