@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, islice
+from itertools import compress, islice
 
 from bot.findings import INFO
 
@@ -76,6 +76,7 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
 _PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
+_NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
 _CONNECTORS = frozenset("of on for the and to in de la du des et".split())
 _CAPITALISED_FUNCTION_WORDS = frozenset(
     "the a an this that these those it its in on at by for of and but or we our they he she as to "
@@ -132,6 +133,22 @@ def _sentence_of(bounds, pos) -> tuple[int, int | None]:
     return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
 
 
+def _sentence_start(bounds: _Bounds, pos: int) -> int:
+    """The start of the sentence around `pos` (as `_sentence_of`)."""
+    if bounds._starts is None:
+        start = _start_before(bounds.text, pos)
+        if start is not None:
+            return start
+    return _sentence_of(bounds, pos)[0]
+
+
+def _sentence_end(text: str, pos: int) -> int | None:
+    """The end of the sentence around `pos` (as `_sentence_of`: the first sentence start
+    after `pos`, None for the last sentence)."""
+    m = _SENTENCE_STOP.search(text, pos)
+    return m.end() if m else None
+
+
 def _start_before(text: str, pos: int) -> int | None:
     """The largest sentence start <= pos (see _sentence_bounds), or None when too many
     stops that do not end a sentence ("e.g.", "1.5") lie before it: ask for all then."""
@@ -164,11 +181,11 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
             last = words[0]
         if _is_capitalised(last) and last.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
-    after = _WORDS.findall(text[e : e + 60])[:2]
+    after = _NEXT_TWO_WORDS.match(text, e, e + 60)  # the first two words of text[e:e + 60]
     if after:
-        nxt = after[0]
-        if nxt.lower() in _CONNECTORS and len(after) == 2:
-            nxt = after[1]
+        nxt = after[1]
+        if nxt.lower() in _CONNECTORS and after[2] is not None:
+            nxt = after[2]
         if _is_capitalised(nxt) and nxt.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
     return False
@@ -292,9 +309,10 @@ _NOT_IN_PHRASE = frozenset(".,;:!?()[]{}\"<>*&%$#@+=|~^`\u201c\u201d\u2018\u2019
 def _word_runs(low: str) -> list[str]:
     """The text cut at every character that is not a word character (\\w): the runs of
     word characters, and an empty string between two such characters in a row. The
-    item at index k starts at sum(len(item) + 1 for the items before it)."""
+    item at index k starts at sum(len(item) + 1 for the items before it). The last item
+    is always "" (as if the text ended with one more gap character)."""
     spaced = low.translate(_ASCII_GAPS) if low.isascii() else _GAP_CHARS.sub(" ", low)
-    return spaced.split(" ")
+    return (spaced + " ").split(" ")
 
 
 def _find_phrases(rs, low):
@@ -318,11 +336,11 @@ def _find_phrases(rs, low):
     # are the first two of a phrase (the next is "" after a gap of two characters or
     # more: `first_pairs` has ("first word", "") too). Found without a Python loop over
     # every word. (single_words.get(word, pair) is True for a one-word phrase, else the
-    # pair test.)
+    # pair test; the last item, "", is no start.)
     starts = list(
         compress(
             range(len(runs)),
-            map(rs.single_words.get, runs, map(rs.first_pairs.__contains__, zip(runs, chain(islice(runs, 1, None), ("",))))),
+            map(rs.single_words.get, runs, map(rs.first_pairs.__contains__, zip(runs, islice(runs, 1, None)))),
         )
     )
     if not starts:
@@ -395,10 +413,11 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     # Sort the phrases found by kind.
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
-    for s, e, g in hits:
+    for hit in hits:
+        s, e, g = hit
         kind = kinds.get(g, 0)
         if kind & TERM:
-            candidates.append((s, e, g))
+            candidates.append(hit)
             if kind == TERM:
                 continue
         if kind & EXEMPT:
@@ -430,13 +449,13 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 return attribution_of[q]
         return False
 
-    clause_end = {}  # end of a reporting cue -> end of its sentence, when first needed
+    clause_end = {}  # end of a reporting cue -> end of its sentence, found when first needed
 
     def in_reported_clause(s):
         for pos in reporting:
             if pos <= s:
                 if pos not in clause_end:
-                    clause_end[pos] = _sentence_of(bounds, pos - 1)[1]
+                    clause_end[pos] = _sentence_end(text, pos - 1)
                 sent_end = clause_end[pos]
                 if sent_end is None or s < sent_end:
                     return True
@@ -462,7 +481,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             continue
         if text[s].isupper() and _looks_like_name(text, s, e):
             continue
-        severity = term.rule.severity
+        rule_id, category, severity, message, suggestion = term.flag_fields
         if quotes and attributed_quote(s, e):
             if rs.attributed_quotes == "drop":
                 continue
@@ -472,19 +491,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 continue
             severity = INFO
         match = text[s:e]
-        rule = term.rule
-        flags.append(
-            _flag(
-                s,
-                e,
-                rule.id,
-                rule.category,
-                severity,
-                (term.message or rule.message).format(match=match),
-                term.suggestion or rule.suggestion,
-                match,
-            )
-        )
+        message = match.join(message) if isinstance(message, tuple) else message.format(match=match)
+        flags.append(_flag(s, e, rule_id, category, severity, message, suggestion, match))
 
     if quotes and rs.scare_quote_max_words:
         doubt = rs.rule_or_none("neutrality/doubt")
@@ -524,10 +532,13 @@ def _attributed(low: str, quote, bounds, cues, sources) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
     just after it, or the name of a document right before it)?"""
     s, e, _, _ = quote
-    sent_start, _ = _sentence_of(bounds, s)
+    sent_start = None  # found when a cue lies before the quotation
     for a, b in cues:
-        if sent_start <= a and b <= s:
-            return True
+        if b <= s:
+            if sent_start is None:
+                sent_start = _sentence_start(bounds, s)
+            if sent_start <= a:
+                return True
         if e <= a <= e + 60:
             between = low[e:a]
             if not _SENTENCE_END.search(between) and len(_WORDS.findall(between)) <= 4:
