@@ -173,8 +173,7 @@ def _is_capitalised(word: str) -> bool:
 
 def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bool:
     """Is there a capitalised content word next to text[s:e], allowing one connector?"""
-    before = text[sentence_start:s]
-    words = _WORDS.findall(before)[-2:]
+    words = _WORDS.findall(text, sentence_start, s)[-2:]
     if words:
         last = words[-1]
         if last.lower() in _CONNECTORS and len(words) == 2:
@@ -213,8 +212,8 @@ def _looks_like_name(text: str, s: int, e: int) -> bool:
     """Capitalised Words next to other Capitalised Words are part of a proper name
     ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
     sentence start or a proper adjective ("an Orwellian system")."""
-    words = _WORDS.findall(text[s:e])
-    if not words or not all(_is_capitalised(w) for w in words):
+    words = _WORDS.findall(text, s, e)
+    if not words or not all(w[0].isupper() for w in words):  # words are not empty
         return False
     sentence_start = _local_sentence_start(text, s)
     if _neighbour_capitalised(text, s, e, sentence_start):
@@ -467,16 +466,16 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     for s, cand_end, key in candidates:
         term = unconditional.get(key)
         if term is not None:
-            best = (term, cand_end)
+            e = cand_end
         else:
             best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
-        if best is None:
-            # The longest phrase here is ruled out by its context: try shorter ones.
-            first = _FIRST_WORD.match(low, s)
-            best = _accept(rs, text, low, bounds, s, rs.by_first_word.get(first.group(), ()) if first else ())
-        if best is None:
-            continue
-        term, e = best
+            if best is None:
+                # The longest phrase here is ruled out by its context: try shorter ones.
+                first = _FIRST_WORD.match(low, s)
+                best = _accept(rs, text, low, bounds, s, rs.by_first_word.get(first.group(), ()) if first else ())
+                if best is None:
+                    continue
+            term, e = best
         if exempt and _inside(exempt, s, e):
             continue
         if text[s].isupper() and _looks_like_name(text, s, e):
