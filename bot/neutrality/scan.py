@@ -73,7 +73,6 @@ _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
 # The same test as one regex: a stop followed by a character of _AFTER_END or the end.
 _SENTENCE_STOP = re.compile("[.!?;](?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
-_PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
 _NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
@@ -167,13 +166,47 @@ def _start_before(text: str, pos: int) -> int | None:
     return best + 1
 
 
+def _prev_word(low: str, s: int) -> str | None:
+    r"""The word right before `s`, over spaces and hyphens, within 40 characters: the
+    group of ``re.compile(r"([^\W_]+)[\s\u00a0\-]*$").search(low, max(0, s - 40), s)``,
+    found from `s` backwards instead of by a regex tried at every position ([^\W_] is
+    str.isalnum() and \s str.isspace(), \u00a0 included)."""
+    lo = max(0, s - 40)
+    end = s
+    while end > lo and (low[end - 1].isspace() or low[end - 1] == "-"):
+        end -= 1
+    start = end
+    while start > lo and low[start - 1].isalnum():
+        start -= 1
+    return low[start:end] if start < end else None
+
+
+def _last_words(text: str, lo: int, hi: int, n: int = 2) -> list[str]:
+    """The last `n` words of text[lo:hi] (``_WORDS.findall(text, lo, hi)[-n:]``), found
+    from the end: the scan asks for the two before a match, at the end of a sentence."""
+    words = []
+    end = hi
+    while len(words) < n:
+        while end > lo and not text[end - 1].isalnum():
+            end -= 1
+        if end <= lo:
+            break
+        start = end - 1
+        while start > lo and text[start - 1].isalnum():
+            start -= 1
+        words.append(text[start:end])
+        end = start
+    words.reverse()
+    return words
+
+
 def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
 def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bool:
     """Is there a capitalised content word next to text[s:e], allowing one connector?"""
-    words = _WORDS.findall(text, sentence_start, s)[-2:]
+    words = _last_words(text, sentence_start, s)
     if words:
         last = words[-1]
         if last.lower() in _CONNECTORS and len(words) == 2:
@@ -278,8 +311,7 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
             if nm and nm.group(1) in term.unless_next:
                 continue
         if term.unless_prev or term.after:
-            pm = _PREV_WORD.search(low, max(0, s - 40), s)
-            prev = pm.group(1) if pm else None
+            prev = _prev_word(low, s)
             if prev in term.unless_prev:
                 continue
             if term.after and prev not in term.after:
