@@ -168,8 +168,27 @@ def wnc_share(pre, post, count):
     return more / n, fewer / n, n
 
 
+MIXES = ("neutral", "one-biased", "mixed")
+
+
 def timing(rs, rows, n_texts=1000, repeats=5, mix="mixed"):
-    """Milliseconds of CPU time to scan 1000 entry-sized texts, best of `repeats`.
+    """Milliseconds of CPU time to scan 1000 entry-sized texts, best of `repeats`
+    (texts: `speed_texts`)."""
+    texts = speed_texts(rows, n_texts, mix)
+    scan(texts[0], rules=rs)  # warm the caches
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for t in texts:
+            scan(t, rules=rs)
+        best = min(best, time.process_time() - t0)
+    avg_len = sum(map(len, texts)) / len(texts)
+    return best * 1000 * 1000 / n_texts, avg_len
+
+
+def speed_texts(rows, n_texts=1000, mix="mixed"):
+    """`n_texts` entry-sized texts (300-1500 characters) of labelled sentences, the same
+    on every run (fixed seed).
 
     mix: "neutral" (texts of neutral sentences: a typical accepted description),
     "one-biased" (one biased sentence in each text: a typical proposal to review),
@@ -192,15 +211,7 @@ def timing(rs, rows, n_texts=1000, repeats=5, mix="mixed"):
             size += len(s) + 1
         rng.shuffle(parts)
         texts.append(" ".join(parts))
-    scan(texts[0], rules=rs)  # warm the caches
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.process_time()
-        for t in texts:
-            scan(t, rules=rs)
-        best = min(best, time.process_time() - t0)
-    avg_len = sum(map(len, texts)) / len(texts)
-    return best * 1000 * 1000 / n_texts, avg_len
+    return texts
 
 
 def report_labelled(path: Path, rs, *, errors: bool) -> None:
@@ -270,7 +281,7 @@ def main(argv=None) -> int:
 
     print("\nSpeed: CPU time to scan 1000 texts of 300-1500 characters, best of 5")
     rows = read_labelled(args.labelled)
-    for mix in ("neutral", "one-biased", "mixed"):
+    for mix in MIXES:
         ms, avg = timing(rs, rows, mix=mix)
         print(f"  {mix:<11} {ms:6.1f} ms per 1000 texts (average {avg:.0f} characters)")
     return 0

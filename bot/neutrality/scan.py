@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, islice
+from itertools import compress, islice
 
 from bot.findings import INFO
 
@@ -73,9 +73,9 @@ _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
 # The same test as one regex: a stop followed by a character of _AFTER_END or the end.
 _SENTENCE_STOP = re.compile("[.!?;](?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
-_PREV_WORD = re.compile(r"([^\W_]+)[\s\u00a0\-]*$")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
+_NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
 _CONNECTORS = frozenset("of on for the and to in de la du des et".split())
 _CAPITALISED_FUNCTION_WORDS = frozenset(
     "the a an this that these those it its in on at by for of and but or we our they he she as to "
@@ -132,6 +132,22 @@ def _sentence_of(bounds, pos) -> tuple[int, int | None]:
     return (starts[i - 1] if i else 0), (starts[i] if i < len(starts) else None)
 
 
+def _sentence_start(bounds: _Bounds, pos: int) -> int:
+    """The start of the sentence around `pos` (as `_sentence_of`)."""
+    if bounds._starts is None:
+        start = _start_before(bounds.text, pos)
+        if start is not None:
+            return start
+    return _sentence_of(bounds, pos)[0]
+
+
+def _sentence_end(text: str, pos: int) -> int | None:
+    """The end of the sentence around `pos` (as `_sentence_of`: the first sentence start
+    after `pos`, None for the last sentence)."""
+    m = _SENTENCE_STOP.search(text, pos)
+    return m.end() if m else None
+
+
 def _start_before(text: str, pos: int) -> int | None:
     """The largest sentence start <= pos (see _sentence_bounds), or None when too many
     stops that do not end a sentence ("e.g.", "1.5") lie before it: ask for all then."""
@@ -150,25 +166,58 @@ def _start_before(text: str, pos: int) -> int | None:
     return best + 1
 
 
+def _prev_word(low: str, s: int) -> str | None:
+    r"""The word right before `s`, over spaces and hyphens, within 40 characters: the
+    group of ``re.compile(r"([^\W_]+)[\s\u00a0\-]*$").search(low, max(0, s - 40), s)``,
+    found from `s` backwards instead of by a regex tried at every position ([^\W_] is
+    str.isalnum() and \s str.isspace(), \u00a0 included)."""
+    lo = max(0, s - 40)
+    end = s
+    while end > lo and (low[end - 1].isspace() or low[end - 1] == "-"):
+        end -= 1
+    start = end
+    while start > lo and low[start - 1].isalnum():
+        start -= 1
+    return low[start:end] if start < end else None
+
+
+def _last_words(text: str, lo: int, hi: int, n: int = 2) -> list[str]:
+    """The last `n` words of text[lo:hi] (``_WORDS.findall(text, lo, hi)[-n:]``), found
+    from the end: the scan asks for the two before a match, at the end of a sentence."""
+    words = []
+    end = hi
+    while len(words) < n:
+        while end > lo and not text[end - 1].isalnum():
+            end -= 1
+        if end <= lo:
+            break
+        start = end - 1
+        while start > lo and text[start - 1].isalnum():
+            start -= 1
+        words.append(text[start:end])
+        end = start
+    words.reverse()
+    return words
+
+
 def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
 def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bool:
     """Is there a capitalised content word next to text[s:e], allowing one connector?"""
-    before = text[sentence_start:s]
-    words = _WORDS.findall(before)[-2:]
+    words = _last_words(text, sentence_start, s)
     if words:
         last = words[-1]
         if last.lower() in _CONNECTORS and len(words) == 2:
             last = words[0]
         if _is_capitalised(last) and last.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
-    after = _WORDS.findall(text[e : e + 60])[:2]
+    after = _NEXT_TWO_WORDS.match(text, e, e + 60)  # the first two words of text[e:e + 60]
     if after:
-        nxt = after[0]
-        if nxt.lower() in _CONNECTORS and len(after) == 2:
-            nxt = after[1]
+        nxt = after[1]
+        if nxt.lower() in _CONNECTORS and after[2] is not None:
+            nxt = after[2]
         if _is_capitalised(nxt) and nxt.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
     return False
@@ -192,13 +241,14 @@ def _at_sentence_start(text: str, s: int, sentence_start: int) -> bool:
     return not text[sentence_start:s].strip(" \t\u00a0\"'\u201c\u2018([-*")
 
 
-def _looks_like_name(text: str, s: int, e: int, sentence_start: int) -> bool:
+def _looks_like_name(text: str, s: int, e: int) -> bool:
     """Capitalised Words next to other Capitalised Words are part of a proper name
     ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
     sentence start or a proper adjective ("an Orwellian system")."""
-    words = _WORDS.findall(text[s:e])
-    if not words or not all(_is_capitalised(w) for w in words):
+    words = _WORDS.findall(text, s, e)
+    if not words or not all(w[0].isupper() for w in words):  # words are not empty
         return False
+    sentence_start = _local_sentence_start(text, s)
     if _neighbour_capitalised(text, s, e, sentence_start):
         return True
     return len(words) > 1 and not _at_sentence_start(text, s, sentence_start)
@@ -261,8 +311,7 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
             if nm and nm.group(1) in term.unless_next:
                 continue
         if term.unless_prev or term.after:
-            pm = _PREV_WORD.search(low, max(0, s - 40), s)
-            prev = pm.group(1) if pm else None
+            prev = _prev_word(low, s)
             if prev in term.unless_prev:
                 continue
             if term.after and prev not in term.after:
@@ -279,12 +328,22 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
 
 # --- the scan -------------------------------------------------------------------------------
 
-_RUNS = re.compile(r"(\w+)")
-# The same on a text of ASCII characters only (where \w is the same set), a bit faster.
-_RUNS_ASCII = re.compile(r"(\w+)", re.ASCII)
+# Every ASCII character that is not a word character (\w) maps to a space: on an ASCII
+# text, str.translate with this table does what _GAP_CHARS.sub(" ", text) does, faster.
+_ASCII_GAPS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_GAP_CHARS = re.compile(r"[^\w ]")
 # Characters that are neither a separator (SEP) nor an apostrophe: a phrase does not go
 # on over a gap that starts with one of these (a shortcut, not a rule).
 _NOT_IN_PHRASE = frozenset(".,;:!?()[]{}\"<>*&%$#@+=|~^`\u201c\u201d\u2018\u2019")
+
+
+def _word_runs(low: str) -> list[str]:
+    """The text cut at every character that is not a word character (\\w): the runs of
+    word characters, and an empty string between two such characters in a row. The
+    item at index k starts at sum(len(item) + 1 for the items before it). The last item
+    is always "" (as if the text ended with one more gap character)."""
+    spaced = low.translate(_ASCII_GAPS) if low.isascii() else _GAP_CHARS.sub(" ", low)
+    return (spaced + " ").split(" ")
 
 
 def _find_phrases(rs, low):
@@ -303,57 +362,62 @@ def _find_phrases(rs, low):
                 g = _SEP_RUN.sub(" ", g)
             out.append((m.start(), m.end(), g))
         return out
-    parts = (_RUNS_ASCII if low.isascii() else _RUNS).split(low)  # [gap, word, gap, word, ..., word, gap]
-    words = parts[1::2]
-    kinds = rs.kinds
+    runs = _word_runs(low)
     # Where a phrase can start: a word that is a phrase, or a word and the next that
-    # are the first two of a phrase. Found without a Python loop over every word.
-    # (single_words.get(word, pair) is True for a one-word phrase, else the pair test.)
+    # are the first two of a phrase (the next is "" after a gap of two characters or
+    # more: `first_pairs` has ("first word", "") too). Found without a Python loop over
+    # every word. (single_words.get(word, pair) is True for a one-word phrase, else the
+    # pair test; the last item, "", is no start.)
     starts = list(
         compress(
-            range(1, len(parts), 2),
-            map(rs.single_words.get, words, map(rs.first_pairs.__contains__, zip(words, chain(islice(words, 1, None), ("",))))),
+            range(len(runs)),
+            map(rs.single_words.get, runs, map(rs.first_pairs.__contains__, zip(runs, islice(runs, 1, None)))),
         )
     )
     if not starts:
         return []
     prefixes = rs.prefixes
-    out = []
-    last = len(parts) - 1  # index of the last gap
-    resume = 0  # a phrase can start at this index or later (matches do not overlap)
-    at, offset = 0, 0  # offset: where parts[at] starts
+    kinds = rs.kinds
     multi_first = rs.multi_first
+    n = len(runs)
+    out = []
+    resume = 0  # a phrase can start at this index or later (matches do not overlap)
+    at, offset = 0, 0  # offset: where runs[at] starts
     for i in starts:
         if i < resume:
             continue
-        phrase = best_phrase = parts[i]
+        offset += sum(map(len, runs[at:i])) + i - at
+        at = i
+        phrase = runs[i]
+        end = offset + len(phrase)
         if phrase not in multi_first:  # a one-word phrase, and no longer one starts here
-            offset += sum(map(len, parts[at:i]))
-            end = offset + len(phrase)
             out.append((offset, end, phrase))
-            at, offset = i + 1, end
-            resume = i + 2
+            resume = i + 1
             continue
-        best = i if phrase in kinds else 0
-        k = i
-        while k + 2 < last:
-            gap = parts[k + 1]
+        best = (end, phrase, i) if phrase in kinds else None
+        k = i  # runs[k] ends at `end`
+        while True:
+            j = k + 1
+            while j < n and not runs[j]:
+                j += 1
+            if j == n:
+                break
+            gap = low[end : end + j - k]
             if gap != " ":
                 if gap[0] in _NOT_IN_PHRASE:
                     break
                 gap = _SEP_RUN.sub(" ", gap)
-            phrase = phrase + gap + parts[k + 2]
+            phrase = phrase + gap + runs[j]
             if phrase not in prefixes:
                 break
-            k += 2
+            end += j - k + len(runs[j])
+            k = j
             if phrase in kinds:
-                best, best_phrase = k, phrase
-        if best:
-            offset += sum(map(len, parts[at:i]))
-            end = offset + (len(best_phrase) if best == i else sum(map(len, parts[i : best + 1])))
-            out.append((offset, end, best_phrase))
-            at, offset = best + 1, end
-            resume = best + 2
+                best = (end, phrase, k)
+        if best is not None:
+            best_end, best_phrase, last = best
+            out.append((offset, best_end, best_phrase))
+            resume = last + 1
     return out
 
 
@@ -380,10 +444,11 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     # Sort the phrases found by kind.
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources = [], [], [], [], []
-    for s, e, g in hits:
+    for hit in hits:
+        s, e, g = hit
         kind = kinds.get(g, 0)
         if kind & TERM:
-            candidates.append((s, e, g))
+            candidates.append(hit)
             if kind == TERM:
                 continue
         if kind & EXEMPT:
@@ -415,10 +480,14 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 return attribution_of[q]
         return False
 
+    clause_end = {}  # end of a reporting cue -> end of its sentence, found when first needed
+
     def in_reported_clause(s):
         for pos in reporting:
             if pos <= s:
-                _, sent_end = _sentence_of(bounds, pos - 1)
+                if pos not in clause_end:
+                    clause_end[pos] = _sentence_end(text, pos - 1)
+                sent_end = clause_end[pos]
                 if sent_end is None or s < sent_end:
                     return True
         return False
@@ -429,21 +498,21 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     for s, cand_end, key in candidates:
         term = unconditional.get(key)
         if term is not None:
-            best = (term, cand_end)
+            e = cand_end
         else:
             best = _accept(rs, text, low, bounds, s, rs.by_phrase.get(key, ()), cand_end)
-        if best is None:
-            # The longest phrase here is ruled out by its context: try shorter ones.
-            first = _FIRST_WORD.match(low, s)
-            best = _accept(rs, text, low, bounds, s, rs.by_first_word.get(first.group(), ()) if first else ())
-        if best is None:
-            continue
-        term, e = best
+            if best is None:
+                # The longest phrase here is ruled out by its context: try shorter ones.
+                first = _FIRST_WORD.match(low, s)
+                best = _accept(rs, text, low, bounds, s, rs.by_first_word.get(first.group(), ()) if first else ())
+                if best is None:
+                    continue
+            term, e = best
         if exempt and _inside(exempt, s, e):
             continue
-        if text[s].isupper() and _looks_like_name(text, s, e, _local_sentence_start(text, s)):
+        if text[s].isupper() and _looks_like_name(text, s, e):
             continue
-        severity = term.rule.severity
+        rule_id, category, severity, message, suggestion = term.flag_fields
         if quotes and attributed_quote(s, e):
             if rs.attributed_quotes == "drop":
                 continue
@@ -453,19 +522,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 continue
             severity = INFO
         match = text[s:e]
-        rule = term.rule
-        flags.append(
-            _flag(
-                s,
-                e,
-                rule.id,
-                rule.category,
-                severity,
-                (term.message or rule.message).format(match=match),
-                term.suggestion or rule.suggestion,
-                match,
-            )
-        )
+        message = match.join(message) if isinstance(message, tuple) else message.format(match=match)
+        flags.append(_flag(s, e, rule_id, category, severity, message, suggestion, match))
 
     if quotes and rs.scare_quote_max_words:
         doubt = rs.rule_or_none("neutrality/doubt")
@@ -505,10 +563,13 @@ def _attributed(low: str, quote, bounds, cues, sources) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
     just after it, or the name of a document right before it)?"""
     s, e, _, _ = quote
-    sent_start, _ = _sentence_of(bounds, s)
+    sent_start = None  # found when a cue lies before the quotation
     for a, b in cues:
-        if sent_start <= a and b <= s:
-            return True
+        if b <= s:
+            if sent_start is None:
+                sent_start = _sentence_start(bounds, s)
+            if sent_start <= a:
+                return True
         if e <= a <= e + 60:
             between = low[e:a]
             if not _SENTENCE_END.search(between) and len(_WORDS.findall(between)) <= 4:
