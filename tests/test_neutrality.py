@@ -185,6 +185,16 @@ def test_sentence_initial_capital_is_not_a_name():
     assert flagged("Pioneering work by ICANN followed.") == [("neutrality/puffery", "Pioneering")]
 
 
+def test_a_comma_or_dash_ends_a_name_but_a_hyphen_or_en_dash_does_not():
+    assert flagged("Unfortunately, the Arab IGF has not met since 2014.") == [("neutrality/editorialising", "Unfortunately")]
+    assert flagged("Ironically, the Dynamic Coalition on multilingualism publishes only in English.") == [
+        ("neutrality/editorialising", "Ironically")
+    ]
+    assert flagged("The report of the Forum \u2014 Pioneering work \u2014 was published.") == [("neutrality/puffery", "Pioneering")]
+    for name in ("the Asia-Pacific Pioneering Forum", "the Asia\u2013Pacific Pioneering Forum", "the Women's Pioneering Network"):
+        assert flagged(f"It joined {name} in 2012.") == []
+
+
 def test_first_person_but_not_the_us():
     assert flagged("The US and the EU signed it.") == []
     assert ("neutrality/puffery", "us") in flagged("It helps us grow.")

@@ -204,16 +204,37 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+# What may stand between two words of one name: "Council of Europe", "Asia-Pacific" (or
+# with an en dash), "Women's Rights". A comma, colon, bracket, slash or em dash ends the
+# name: "Unfortunately, the Arab IGF ..." is a sentence adverb before a name, not part of it.
+_NAME_GLUE = frozenset(" \t\u00a0-\u2010\u2011\u2013'\u2019&")
+
+
+def _glued_before(text: str, s: int) -> bool:
+    i = s
+    while i > 0 and text[i - 1] in _NAME_GLUE:
+        i -= 1
+    return i > 0 and text[i - 1].isalnum()
+
+
+def _glued_after(text: str, e: int) -> bool:
+    i, n = e, len(text)
+    while i < n and text[i] in _NAME_GLUE:
+        i += 1
+    return i < n and text[i].isalnum()
+
+
 def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bool:
-    """Is there a capitalised content word next to text[s:e], allowing one connector?"""
-    words = _last_words(text, sentence_start, s)
+    """Is there a capitalised content word next to text[s:e], allowing one connector,
+    with nothing but spaces, hyphens or apostrophes between them?"""
+    words = _last_words(text, sentence_start, s) if _glued_before(text, s) else None
     if words:
         last = words[-1]
         if last.lower() in _CONNECTORS and len(words) == 2:
             last = words[0]
         if _is_capitalised(last) and last.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
-    after = _NEXT_TWO_WORDS.match(text, e, e + 60)  # the first two words of text[e:e + 60]
+    after = _NEXT_TWO_WORDS.match(text, e, e + 60) if _glued_after(text, e) else None  # its first two words
     if after:
         nxt = after[1]
         if nxt.lower() in _CONNECTORS and after[2] is not None:
