@@ -116,7 +116,7 @@ class _Reader:
         for index, item in enumerate(items):
             here = (*field_path, index)
             if not isinstance(item, dict):
-                self.problem(here, "each item must be a mapping with `slug` and `title`")
+                self.problem(here, f"each item must be a mapping with `{key}` and `title`")
                 continue
             slug, title = item.get(key), item.get("title")
             if code is not None:
