@@ -8,6 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.site import model, render
 from bot.site.model import FIELDS
@@ -206,3 +208,52 @@ def test_changes_text_is_plain_and_forwardable():
     assert "Removed (1):\n- Gone <b> (gone)" in text
     first = render.render_changes_text(model.first_publication("no tag"), 3, "2026-11-29")
     assert "first publication" in first and "3 mechanisms" in first
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_mapping_json_is_json_dumps_of_the_payload(loaded, count):
+    """mapping.json is written an entry at a time: the same text as one
+    json.dumps of the whole payload."""
+    rows, _ = loaded
+    rows = sorted(rows, key=lambda r: r.id)[:count]
+    payload = {
+        "title": render.SITE_TITLE,
+        "fields": list(FIELDS),
+        "count": len(rows),
+        "awaiting_verification": sum(1 for r in rows if r.pending),
+        "since": "published-x",
+        "entries": [render.entry_json(r) for r in rows],
+    }
+    changelog = model.Changelog("published-x")
+    assert render.render_json(rows, changelog) == json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_mapping_md_in_pieces_is_the_whole_text(loaded, monkeypatch, batch):
+    """mapping.md is written in pieces: the same text as joining every line
+    and stripping the end once (trailing blank lines included)."""
+    rows, vocab = loaded
+    groups = model.group_rows(rows, vocab)
+    lines = list(render._markdown_lines(groups, rows, 1, []))
+    monkeypatch.setattr(render, "_MD_BATCH", batch)
+    assert render.render_markdown(groups, rows, 1, []) == "\n".join(lines).rstrip() + "\n"
+    assert lines[-1] == ""  # the stripping is exercised
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_json_writer_is_json_dumps(value):
+    for newline in ("\n", "\n  "):
+        assert render._json_indented(value, newline) == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+
+
+def test_json_writer_falls_back_for_unusual_values():
+    for value in ({1: "a"}, {"a": (1, 2.5)}, [float("nan")], {"x": {True: None}}):
+        assert render._json_indented(value, "\n") == json.dumps(value, ensure_ascii=False, indent=1)
