@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -61,19 +62,37 @@ class Repository:
             raise ValueError(f"`{value}` is not a GitHub repository name of the form OWNER/NAME")
         return cls(value, branch or "main")
 
+    # Every entry page has three of these links: ids that need no quoting
+    # (the only ones with a page, model.SAFE_ID) skip urllib's quoting, and
+    # the repository's part is quoted once. The same URLs, sooner.
     def correction_url(self, entry_id: str) -> str:
-        query = urlencode({"template": CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
-        return f"https://github.com/{self._path()}/issues/new?{query}"
+        if model.SAFE_ID.match(entry_id):
+            query = f"template={_CORRECTION_TEMPLATE_Q}&entry={entry_id}&title=Correction%3A%20{entry_id}"
+        else:
+            query = urlencode({"template": CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
+        return f"{self._base}/issues/new?{query}"
 
     def history_url(self, entry_id: str) -> str:
-        return f"https://github.com/{self._path()}/commits/{quote(self.branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+        return f"{self._base}/commits/{self._branch}/entries/{_quote_id(entry_id)}.yaml"
 
     def source_url(self, entry_id: str) -> str:
-        return f"https://github.com/{self._path()}/blob/{quote(self.branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+        return f"{self._base}/blob/{self._branch}/entries/{_quote_id(entry_id)}.yaml"
 
-    def _path(self) -> str:
+    @cached_property  # frozen: never changes
+    def _base(self) -> str:
         owner, name = self.name.split("/", 1)
-        return f"{quote(owner, safe='')}/{quote(name, safe='')}"
+        return f"https://github.com/{quote(owner, safe='')}/{quote(name, safe='')}"
+
+    @cached_property
+    def _branch(self) -> str:
+        return quote(self.branch, safe="")
+
+
+_CORRECTION_TEMPLATE_Q = quote(CORRECTION_TEMPLATE, safe="")
+
+
+def _quote_id(entry_id: str) -> str:
+    return entry_id if model.SAFE_ID.match(entry_id) else quote(entry_id, safe="")
 
 
 # ---------------------------------------------------------------------------

@@ -122,6 +122,21 @@ def test_repository_names_are_checked_and_urls_encoded():
     assert render.Repository.parse("") is None
 
 
+@pytest.mark.parametrize("entry_id", ["a-b", "cert-network", "x1-2-3", "A-b", "a b", "a/b", "a?b&c=d", "é-x", "a--b", "-a", "a.b", ""])
+@pytest.mark.parametrize("name, branch", [("org/name.x", "release/1 2"), ("example-org/registry", "main"), ("o-1/n_2.x", "a&b")])
+def test_repository_urls_are_urllib_quoted(name, branch, entry_id):
+    """The shortcut for ids that need no quoting gives urllib's URLs."""
+    from urllib.parse import quote, urlencode
+
+    repo = render.Repository.parse(name, branch)
+    owner, repo_name = name.split("/")
+    base = f"https://github.com/{quote(owner, safe='')}/{quote(repo_name, safe='')}"
+    query = urlencode({"template": render.CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
+    assert repo.correction_url(entry_id) == f"{base}/issues/new?{query}"
+    assert repo.history_url(entry_id) == f"{base}/commits/{quote(branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+    assert repo.source_url(entry_id) == f"{base}/blob/{quote(branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+
+
 def test_csv_has_all_fields_in_stable_order_and_no_formulas(site, loaded):
     rows, _ = loaded
     text = (site / "mapping.csv").read_text(encoding="utf-8")
