@@ -101,7 +101,8 @@ def _jobs(files: int) -> int:
         multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - no fork on this platform
         return 1
-    return fastcheck.default_jobs()
+    # As in ``fastcheck``: at least PARALLEL_THRESHOLD / 2 files per process.
+    return min(fastcheck.default_jobs(), max(1, files // (fastcheck.PARALLEL_THRESHOLD // 2)))
 
 
 def _ignore_interrupts() -> None:
