@@ -185,9 +185,33 @@ def _fast_schema(schema):
         return out
 
     try:
-        return walk(schema)
+        converted = walk(schema)
     except LookupError:
         return None
+    return _inline_refs(converted, converted.get("$defs") or {})
+
+
+_ANNOTATIONS = {"description", "title", "x-vocabulary", "$comment"}
+_VALUE_KEYWORDS = ("enum", "const", "required", "examples")
+
+
+def _inline_refs(node, defs: dict, seen: tuple = ()):
+    """Each ``{"$ref": "#/$defs/NAME"}`` (annotations beside it at most)
+    replaced by the definition itself: the same rules, but fastjsonschema
+    then checks them in line instead of calling a function per value, which
+    built an error-path string with ``locals()`` at every call even when
+    nothing failed (validation took ~3-4 times as long). A definition that
+    refers to itself keeps its ``$ref``."""
+    if isinstance(node, list):
+        return [_inline_refs(v, defs, seen) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) - {"$ref"} <= _ANNOTATIONS:
+        name = ref[len("#/$defs/") :]
+        if name in defs and name not in seen:
+            return _inline_refs(defs[name], defs, (*seen, name))
+    return {k: v if k in _VALUE_KEYWORDS else _inline_refs(v, defs, seen) for k, v in node.items()}
 
 
 class FastValidator:

@@ -292,13 +292,18 @@ def expand_paths(paths) -> list[Path]:
     return out
 
 
-def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = None, want_data: bool = True, cache=None) -> CheckResult:
+def check_paths(
+    ctx: Context, paths=None, *, loader=None, jobs: int | None = None, want_data: bool = True, cache=None, runner=None
+) -> CheckResult:
     """``check``: the named files (default: the whole registry), each with its
     own checks, and with the registry-wide checks against the registry.
 
     Files go through ``bot.fastcheck`` (over ``jobs`` processes; default: one
     per core) unless a ``loader`` is given. ``want_data``: keep every file's
-    data (``build`` needs it). ``cache``: a ``bot.checkcache.Cache``."""
+    data (``build`` needs it). ``cache``: a ``bot.checkcache.Cache``.
+    ``runner(ctx, items)``: checks the (path, display, checks) items instead
+    of ``fastcheck.run``, giving their FileResults in order (``build`` runs
+    them in its own processes)."""
     project = ctx.project
     registry_files, registry_shown = project.entry_files_shown()
     targets = expand_paths(paths) if paths else registry_files
@@ -309,7 +314,10 @@ def check_paths(ctx: Context, paths=None, *, loader=None, jobs: int | None = Non
 
     items = [(path, display, True) for display, path in shown.items()]
     items += [(path, display, False) for path, display in zip(registry_files, registry_shown) if display not in shown]
-    results = fastcheck.run(ctx, items, jobs=jobs, want_data=want_data, cache=cache)
+    if runner is not None:
+        results = runner(ctx, items)
+    else:
+        results = fastcheck.run(ctx, items, jobs=jobs, want_data=want_data, cache=cache)
     if cache is not None:
         cache.update(results, ctx)
     reloaded: dict[int, Document] = {}

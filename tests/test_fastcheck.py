@@ -87,6 +87,48 @@ def _mutations():
     return st.lists(st.tuples(fields, st.one_of(values, st.just("__delete__"))), min_size=1, max_size=3)
 
 
+def test_fast_schema_has_its_definitions_in_line(ctx):
+    converted = fastcheck._fast_schema(ctx.schema)
+    body = {k: v for k, v in converted.items() if k != "$defs"}
+    assert "$ref" not in json.dumps(body)
+    looped = fastcheck._inline_refs({"$ref": "#/$defs/a"}, {"a": {"type": "array", "items": {"$ref": "#/$defs/a"}}})
+    assert looped == {"type": "array", "items": {"$ref": "#/$defs/a"}}  # a definition that refers to itself keeps its $ref
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=_mutations())
+def test_definitions_in_line_give_the_same_answers(ctx, changes):
+    import fastjsonschema
+
+    from bot.schema import _check_date, _check_uri
+
+    base = load_text("entries/example-entry.yaml", entry_text()).data
+    data = json.loads(json.dumps(base))
+    for name, value in changes:
+        if value == "__delete__":
+            data.pop(name, None)
+        else:
+            data[name] = value
+    kept = _with_refs(ctx.schema)
+    with_refs = fastjsonschema.compile(kept, formats={"date": _check_date, "uri": _check_uri}, use_default=False, detailed_exceptions=False)
+    try:
+        with_refs(data)
+        expected = True
+    except Exception:  # noqa: BLE001 - as FastValidator.ok: any failure is a no
+        expected = False
+    assert fastcheck.fast_validator(ctx).ok(data) == expected
+
+
+def _with_refs(schema):
+    """The converted schema with every definition referred to by $ref again."""
+    original = fastcheck._inline_refs
+    try:
+        fastcheck._inline_refs = lambda node, defs, seen=(): node
+        return fastcheck._fast_schema(schema)
+    finally:
+        fastcheck._inline_refs = original
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=_mutations())
 def test_fast_validator_never_accepts_what_jsonschema_rejects(ctx, changes):

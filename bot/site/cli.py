@@ -83,8 +83,8 @@ def _run(args) -> int:
     from bot.report import format_text, plural
     from bot.schema import SchemaError
     from bot.site import history
-    from bot.site.model import make_row
     from bot.site.render import Omitted, Repository, SiteData, write_site
+    from bot.site.workers import Workers
     from bot.vocabularies import VocabularyError
 
     started = time.perf_counter()
@@ -110,31 +110,33 @@ def _run(args) -> int:
     except SchemaError as exc:
         raise _Failure(f"the registry's schema is broken: {exc}") from None
 
-    result = check_paths(ctx)
-    errors_by_path: dict[str, list] = {}
-    for finding in result.findings:
-        if finding.severity == ERROR:
-            errors_by_path.setdefault(finding.path, []).append(finding)
-    rows, omitted = [], []
-    for checked in result.files:
-        path = checked.doc.path
-        if path in errors_by_path:
-            found = sort_findings(errors_by_path[path])
-            omitted.append(Omitted(path, tuple(f"line {f.line}: {f.message}" for f in found[:3]) + (("…",) if len(found) > 3 else ())))
-            continue
-        rows.append(make_row(checked.data, path, ctx.vocabularies))
+    with Workers(ctx) as workers:
+        result = check_paths(ctx, want_data=False, runner=workers.check)
+        errors_by_path: dict[str, list] = {}
+        for finding in result.findings:
+            if finding.severity == ERROR:
+                errors_by_path.setdefault(finding.path, []).append(finding)
+        rows, omitted = [], []
+        for checked in result.files:
+            path = checked.doc.path
+            if path in errors_by_path:
+                found = sort_findings(errors_by_path[path])
+                omitted.append(Omitted(path, tuple(f"line {f.line}: {f.message}" for f in found[:3]) + (("…",) if len(found) > 3 else ())))
+                continue
+            rows.append(workers.rows[path])
+        workers.rows.clear()
 
-    current = {row.id: row.data for row in rows}
-    try:
-        changelog = history.changelog(project.root, args.since, current)
-    except history.HistoryError as exc:
-        raise _Failure(str(exc)) from None
+        current = {row.id: row.data for row in rows}
+        try:
+            changelog = history.changelog(project.root, args.since, current)
+        except history.HistoryError as exc:
+            raise _Failure(str(exc)) from None
 
-    out = args.out if args.out is not None else project.root / DEFAULT_OUT
-    try:
-        write_site(SiteData(rows, ctx.vocabularies, changelog, date, repo, omitted), Path(out))
-    except OSError as exc:
-        raise _Failure(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+        out = args.out if args.out is not None else project.root / DEFAULT_OUT
+        try:
+            write_site(SiteData(rows, ctx.vocabularies, changelog, date, repo, omitted), Path(out), pages=workers.pages)
+        except OSError as exc:
+            raise _Failure(f"cannot write the site to {out}: {exc.strerror or exc}") from None
 
     seconds = time.perf_counter() - started
     if not args.quiet:

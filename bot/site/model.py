@@ -52,12 +52,14 @@ SUMMARY_CHARS = 600
 class Link:
     url: str
     text: str
+    # Only absolute http(s) URLs with a host become links; anything else
+    # (``javascript:``, ``data:``, relative paths) is shown as text. Decided
+    # once, where the link is made (the worker that makes the row), and sent
+    # with it: every output asks.
+    safe: bool = field(init=False, compare=False)
 
-    @cached_property  # frozen: the answer never changes; asked by every output
-    def safe(self) -> bool:
-        """Only absolute http(s) URLs with a host become links; anything else
-        (``javascript:``, ``data:``, relative paths) is shown as text."""
-        return is_web_url(self.url)
+    def __post_init__(self):
+        object.__setattr__(self, "safe", is_web_url(self.url))
 
 
 def is_web_url(url) -> bool:
@@ -100,7 +102,7 @@ class Source:
     date: str | None
     note: str | None
 
-    @property
+    @cached_property  # frozen: one Link (and one URL check) per source
     def link(self) -> Link | None:
         return Link(self.url, self.title) if self.url else None
 

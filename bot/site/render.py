@@ -18,10 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import shutil
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -60,19 +62,37 @@ class Repository:
             raise ValueError(f"`{value}` is not a GitHub repository name of the form OWNER/NAME")
         return cls(value, branch or "main")
 
+    # Every entry page has three of these links: ids that need no quoting
+    # (the only ones with a page, model.SAFE_ID) skip urllib's quoting, and
+    # the repository's part is quoted once. The same URLs, sooner.
     def correction_url(self, entry_id: str) -> str:
-        query = urlencode({"template": CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
-        return f"https://github.com/{self._path()}/issues/new?{query}"
+        if model.SAFE_ID.match(entry_id):
+            query = f"template={_CORRECTION_TEMPLATE_Q}&entry={entry_id}&title=Correction%3A%20{entry_id}"
+        else:
+            query = urlencode({"template": CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
+        return f"{self._base}/issues/new?{query}"
 
     def history_url(self, entry_id: str) -> str:
-        return f"https://github.com/{self._path()}/commits/{quote(self.branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+        return f"{self._base}/commits/{self._branch}/entries/{_quote_id(entry_id)}.yaml"
 
     def source_url(self, entry_id: str) -> str:
-        return f"https://github.com/{self._path()}/blob/{quote(self.branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+        return f"{self._base}/blob/{self._branch}/entries/{_quote_id(entry_id)}.yaml"
 
-    def _path(self) -> str:
+    @cached_property  # frozen: never changes
+    def _base(self) -> str:
         owner, name = self.name.split("/", 1)
-        return f"{quote(owner, safe='')}/{quote(name, safe='')}"
+        return f"https://github.com/{quote(owner, safe='')}/{quote(name, safe='')}"
+
+    @cached_property
+    def _branch(self) -> str:
+        return quote(self.branch, safe="")
+
+
+_CORRECTION_TEMPLATE_Q = quote(CORRECTION_TEMPLATE, safe="")
+
+
+def _quote_id(entry_id: str) -> str:
+    return entry_id if model.SAFE_ID.match(entry_id) else quote(entry_id, safe="")
 
 
 # ---------------------------------------------------------------------------
@@ -154,6 +174,29 @@ def md_link(link: model.Link) -> str:
 
 
 def render_markdown(groups, rows, pending: int, omitted) -> str:
+    return "".join(iter_markdown(groups, rows, pending, omitted))
+
+
+# Lines of mapping.md per piece written.
+_MD_BATCH = 1000
+
+
+def iter_markdown(groups, rows, pending: int, omitted):
+    """mapping.md in pieces: ``"\\n".join(lines).rstrip() + "\\n"`` without
+    all the lines in memory at once. Trailing white space is held back until
+    something follows it, so the end is stripped exactly as in one piece."""
+    carry, batch = "", []
+    for line in _markdown_lines(groups, rows, pending, omitted):
+        batch.append(line)
+        if len(batch) >= _MD_BATCH:
+            text = carry + "\n".join(batch) + "\n"
+            kept = text.rstrip()
+            yield kept
+            carry, batch = text[len(kept) :], []
+    yield (carry + "\n".join(batch)).rstrip() + "\n"
+
+
+def _markdown_lines(groups, rows, pending: int, omitted):
     out = [f"# {SITE_TITLE}", ""]
     out.append(
         f"{plural(len(rows), 'mechanism')}, grouped by cluster and issue area. Each mechanism appears once, under its "
@@ -197,7 +240,9 @@ def render_markdown(groups, rows, pending: int, omitted) -> str:
                 out += ["Also on this issue: " + "; ".join(md_text(r.title) for r in issue.also) + ".", ""]
             if not issue.rows and not issue.also:
                 out += ["No mechanism recorded yet.", ""]
-    return "\n".join(out).rstrip() + "\n"
+            yield from out
+            out.clear()
+    yield from out
 
 
 # ---------------------------------------------------------------------------
@@ -245,12 +290,21 @@ def field_text(name: str, value) -> str:
 
 
 def render_csv(rows) -> str:
+    return "".join(iter_csv(rows))
+
+
+def iter_csv(rows):
+    """mapping.csv in pieces of about 64 KB (never the whole file at once)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(FIELDS)
     for row in rows:
         writer.writerow([csv_cell(field_text(name, row.data.get(name))) for name in FIELDS])
-    return buffer.getvalue()
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def entry_json(row: Row) -> dict:
@@ -258,15 +312,101 @@ def entry_json(row: Row) -> dict:
 
 
 def render_json(rows, changelog: Changelog) -> str:
-    payload = {
+    return "".join(iter_json(rows, changelog))
+
+
+def iter_json(rows, changelog: Changelog):
+    """mapping.json one entry at a time: the text of
+    ``json.dumps(payload, ensure_ascii=False, indent=1) + "\n"`` without the
+    whole payload's pieces in memory at once (at 10,000 entries they were
+    ~80 MB). An entry inside ``"entries"`` is two levels deep: its text is
+    its own ``json.dumps`` with every line break followed by two more spaces
+    (a JSON string never holds a raw line break)."""
+    head = {
         "title": SITE_TITLE,
         "fields": list(FIELDS),
         "count": len(rows),
         "awaiting_verification": sum(1 for r in rows if r.pending),
         "since": changelog.since,
-        "entries": [entry_json(r) for r in rows],
+        "entries": [],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    if not rows:
+        yield text + "\n"
+        return
+    yield text[: -len("[]\n}")] + "["
+    separator = "\n  "
+    for row in rows:
+        yield separator + _json_indented(entry_json(row), "\n  ")
+        separator = ",\n  "
+    yield "\n ]\n}\n"
+
+
+def _json_indented(value, newline: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=1)`` at the depth that
+    ``newline`` indents to (json.dumps makes a new set of nested functions,
+    a reference cycle, every call: with the garbage collector off during the
+    build, one call per entry kept ~25 MB; this makes none, and is faster)."""
+    parts: list[str] = []
+    try:
+        _json_into(parts, value, newline)
+    except _UnusualJSON:  # a value our entries never hold: the json module decides
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+    return "".join(parts)
+
+
+class _UnusualJSON(Exception):
+    pass
+
+
+def _json_into(parts: list, value, newline: str) -> None:
+    kind = value.__class__
+    if kind is str:
+        parts.append(_json_string(value))
+    elif kind is list or kind is tuple:
+        _json_list(parts, value, newline)
+    elif kind is dict:
+        _json_dict(parts, value, newline)
+    elif value is None or value is True or value is False:
+        parts.append(_JSON_CONSTANTS[value])
+    elif kind is int:
+        parts.append(int.__repr__(value))
+    elif kind is float and math.isfinite(value):  # json.dumps writes NaN and Infinity its own way
+        parts.append(float.__repr__(value))
+    else:
+        raise _UnusualJSON
+
+
+def _json_list(parts: list, value, newline: str) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    inner = newline + " "
+    separator = "[" + inner
+    for item in value:
+        parts.append(separator)
+        _json_into(parts, item, inner)
+        separator = "," + inner
+    parts.append(newline + "]")
+
+
+def _json_dict(parts: list, value, newline: str) -> None:
+    if not value:
+        parts.append("{}")
+        return
+    inner = newline + " "
+    separator = "{" + inner
+    for key, item in value.items():
+        if key.__class__ is not str:
+            raise _UnusualJSON  # json.dumps turns numbers and booleans into text
+        parts.append(separator + _json_string(key) + ": ")
+        _json_into(parts, item, inner)
+        separator = "," + inner
+    parts.append(newline + "}")
+
+
+_json_string = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def render_coverage_json(cov: model.Coverage) -> str:
@@ -346,29 +486,60 @@ class SiteData:
     omitted: list = field(default_factory=list)
 
 
-def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[str, int]:
+@dataclass
+class PageTask:
+    """Entry pages to write: what every page shows (``common``) and the rows."""
+
+    out: str
+    common: dict
+    groups: tuple  # (slug, title) of every stakeholder group, in order
+    rows: list
+
+
+# Entry pages per task: small enough to balance two busy processes, large
+# enough that sending the rows costs little.
+PAGES_PER_TASK = 250
+
+
+def write_site(data: SiteData, out: Path, *, pages=None) -> dict[str, int]:
     """Write every output into ``out`` (created if missing; files this
     build owns are replaced). Returns a count of files per kind.
 
-    ``jobs``: processes for the entry pages (default: one per core; the
-    pages are the same, byte for byte, whatever the number)."""
+    ``pages(tasks)`` writes the entry pages (``bot.site.workers`` gives
+    it to its processes) and returns a function that waits for them; by
+    default they are written here. The pages are the same, byte for byte,
+    whichever process writes them."""
     out = Path(out)
     rows = model.sort_rows(data.rows)
-    vocab = data.vocab
-    groups = model.group_rows(rows, vocab)
-    cov = model.coverage(rows, vocab)
-    pending = sum(1 for r in rows if r.pending)
-    env = environment()
+    env = shared_environment()
+    common = _common(data, rows, env)
+    _make_folders(out)
+    page_common = {**common, "base": "../", "section": "entry"}
+    groups = tuple((t.slug, t.title) for t in data.vocab.stakeholder_groups)
+    tasks = [PageTask(str(out), page_common, groups, rows[i : i + PAGES_PER_TASK]) for i in range(0, len(rows), PAGES_PER_TASK)]
+    wait = (pages or _pages_here)(tasks)
+    for name, chunks in _files(data, rows, env, common).items():
+        _write_text(out / name, chunks)
+    wait()
+    return {"entry pages": len(rows), "files": len(rows) + 9}
+
+
+def _common(data: SiteData, rows: list, env: Environment) -> dict:
+    """What every page shows: counts, date, repository, the notice of left-out entries."""
     common = {
         "site_title": SITE_TITLE,
         "total": len(rows),
-        "pending": pending,
+        "pending": sum(1 for r in rows if r.pending),
         "date": data.date,
         "repo": data.repo,
         "omitted": data.omitted,
         "changelog": data.changelog,
     }
     common["omitted_notice"] = Markup(env.get_template("_omitted.html").render(**common))
+    return common
+
+
+def _make_folders(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     entries_dir = out / "entries"
     if entries_dir.is_dir():
@@ -380,119 +551,110 @@ def write_site(data: SiteData, out: Path, *, jobs: int | None = None) -> dict[st
         if asset.is_file():
             shutil.copyfile(asset, static_out / asset.name)
 
-    def index_html():
-        return env.get_template("index.html").render(
-            **common,
-            base="",
-            section="table",
-            groups=groups,
-            clusters=vocab.clusters,
-            issue_areas=vocab.issue_areas,
-            groups_vocab=vocab.stakeholder_groups,
-            scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
-            covered=sum(1 for t in vocab.issue_areas if t.slug not in {u for u, _ in cov.uncovered}),
-        )
 
+def _files(data: SiteData, rows: list, env: Environment, common: dict) -> dict:
+    """Every output but the entry pages: name -> its text, in pieces."""
+    vocab = data.vocab
+    groups = model.group_rows(rows, vocab)
+    cov = model.coverage(rows, vocab)
     by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
-    # Every output is a task (the entry pages in ordered chunks); tasks are
-    # spread over forked worker processes, heaviest first. Each file is
-    # made from the same data whichever process writes it.
-    files = {
-        "index.html": index_html,
-        "mapping.json": lambda: render_json(by_id, data.changelog),
-        "mapping.md": lambda: render_markdown(groups, rows, pending, data.omitted),
-        "mapping.csv": lambda: render_csv(by_id),
-        "coverage.html": lambda: env.get_template("coverage.html").render(**common, base="", section="coverage", cov=cov, vocab=vocab),
-        "changes.html": lambda: env.get_template("changes.html").render(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
-        "changes.md": lambda: render_changes_text(data.changelog, len(rows), data.date),
-        "coverage.json": lambda: render_coverage_json(cov),
-        ".nojekyll": lambda: "",
+    uncovered = {u for u, _ in cov.uncovered}
+    index = env.get_template("index.html").generate(
+        **common,
+        base="",
+        section="table",
+        groups=groups,
+        clusters=vocab.clusters,
+        issue_areas=vocab.issue_areas,
+        groups_vocab=vocab.stakeholder_groups,
+        scopes=[(s, model.SCOPE_TITLES[s]) for s in model.SCOPES],
+        covered=sum(1 for t in vocab.issue_areas if t.slug not in uncovered),
+    )
+    return {
+        "index.html": index,
+        "mapping.json": iter_json(by_id, data.changelog),
+        "mapping.md": iter_markdown(groups, rows, common["pending"], data.omitted),
+        "mapping.csv": iter_csv(by_id),
+        "coverage.html": env.get_template("coverage.html").generate(**common, base="", section="coverage", cov=cov, vocab=vocab),
+        "changes.html": env.get_template("changes.html").generate(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
+        "changes.md": (render_changes_text(data.changelog, len(rows), data.date),),
+        "coverage.json": (render_coverage_json(cov),),
+        ".nojekyll": (),
     }
-    for name in ("index.html", "coverage.html", "changes.html"):
-        env.get_template(name)  # compiled once, before the workers fork
-    _run_tasks(env, common, rows, out, vocab.stakeholder_groups, files, jobs)
-    return {"entry pages": len(rows), "files": len(rows) + 9}
 
 
-# Below this many pages, starting processes costs more than it saves.
-PAGES_PARALLEL_THRESHOLD = 400
-_PAGES: dict = {}
+_ENVIRONMENT: list = []
 
 
-def _render_pages(span) -> list[tuple[str, bytes]]:
-    """The entry pages of ``rows[start:stop]``: (file name, UTF-8 bytes)."""
-    page, common, rows, all_groups = _PAGES["page"], _PAGES["common"], _PAGES["rows"], _PAGES["all_groups"]
-    start, stop = span
+def shared_environment() -> Environment:
+    """This process's environment (templates compiled once; a forked worker
+    inherits it with its compiled templates)."""
+    if not _ENVIRONMENT:
+        env = environment()
+        for name in ("entry.html", "index.html", "coverage.html", "changes.html", "_omitted.html"):
+            env.get_template(name)
+        _ENVIRONMENT.append(env)
+    return _ENVIRONMENT[0]
+
+
+def render_pages(task: PageTask) -> list[tuple[str, bytes]]:
+    """One task's entry pages: (file path, UTF-8 bytes)."""
+    page = shared_environment().get_template("entry.html")
+    entries = os.path.join(task.out, "entries")
     out = []
-    for row in rows[start:stop]:
+    for row in task.rows:
         if not model.SAFE_ID.match(row.id):  # never a path outside entries/
             continue
         recorded = {p.group for p in row.stakeholders}
-        text = page.render(
-            **common,
-            base="../",
-            section="entry",
-            row=row,
-            not_recorded=[t.title for t in all_groups if t.slug not in recorded],
-        )
-        out.append((f"entries/{row.id}.html", text.encode("utf-8")))
+        text = page.render(**task.common, row=row, not_recorded=[title for slug, title in task.groups if slug not in recorded])
+        out.append((os.path.join(entries, f"{row.id}.html"), text.encode("utf-8")))
     return out
 
 
-def _render_task(task) -> list[tuple[str, bytes]]:
-    """One task's files, rendered (in a worker forked with everything it
-    needs in ``_PAGES``, or in this process), not written."""
-    if task[0] == "pages":
-        return _render_pages(task[1:])
-    return [(task[1], _PAGES["files"][task[1]]().encode("utf-8"))]
+def write_files(files) -> None:
+    for path, data in files:
+        _write_bytes(path, data)
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
+def _pages_here(tasks) -> callable:
+    for task in tasks:
+        write_files(render_pages(task))
+    return lambda: None
+
+
+# Text is encoded and written in pieces of about this many characters, so
+# that a large file (index.html, mapping.json) is never held twice.
+_WRITE_BATCH = 1 << 20
+
+
+def _write_text(path: Path, chunks) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        batch, size = [], 0
+        for chunk in chunks:
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= _WRITE_BATCH:
+                _write_all(fd, "".join(batch).encode("utf-8"))
+                batch, size = [], 0
+        _write_all(fd, "".join(batch).encode("utf-8"))
     finally:
         os.close(fd)
 
 
-def _run_tasks(env, common, rows, out, all_groups, files, jobs) -> None:
-    """Render ``files`` (name -> function giving the text) and the entry
-    pages over ``jobs`` forked processes (default: one per core), or here for
-    a small registry or without fork; this process writes every file as the
-    results come. One writer: two processes creating files in the same
-    folder contend for its lock, and file creation is most of the cost of a
-    page on a busy disk."""
-    from bot.fastcheck import default_jobs
-
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    n = len(rows)
-    size = max(50, min(250, n // (jobs * 8) or 1))
-    tasks = [("file", name) for name in files] + [("pages", i, min(n, i + size)) for i in range(0, n, size)]
-    _PAGES.update(page=env.get_template("entry.html"), common=common, rows=rows, all_groups=all_groups, files=files)
+def _write_bytes(path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        mp = None
-        if jobs > 1 and n >= PAGES_PARALLEL_THRESHOLD:
-            import multiprocessing
-
-            try:
-                mp = multiprocessing.get_context("fork")
-            except ValueError:  # pragma: no cover - no fork on this platform
-                mp = None
-        if mp is None:
-            for task in tasks:
-                for name, data in _render_task(task):
-                    _write_bytes(out / name, data)
-            return
-        with mp.Pool(jobs) as pool:
-            for part in pool.imap_unordered(_render_task, tasks):
-                for name, data in part:
-                    _write_bytes(out / name, data)
+        _write_all(fd, data)
     finally:
-        _PAGES.clear()
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def copy_tree_size(out: Path) -> int:
     return sum(f.stat().st_size for f in Path(out).rglob("*") if f.is_file())
-

@@ -38,7 +38,7 @@ def test_serial_and_parallel_builds_are_identical(tmp_path, monkeypatch, capsys,
     # Two processes, several chunks (50 files or pages each) for both stages.
     monkeypatch.setattr(fastcheck, "default_jobs", lambda: 2)
     monkeypatch.setattr(fastcheck, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(render, "PAGES_PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(render, "PAGES_PER_TASK", 50)
     parallel = build(registry, tmp_path / "parallel", capsys, repo)
 
     assert serial[0] == parallel[0] == cli.EXIT_ERRORS  # the invalid entries are left out

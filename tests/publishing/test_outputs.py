@@ -8,6 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.site import model, render
 from bot.site.model import FIELDS
@@ -120,6 +122,21 @@ def test_repository_names_are_checked_and_urls_encoded():
     assert render.Repository.parse("") is None
 
 
+@pytest.mark.parametrize("entry_id", ["a-b", "cert-network", "x1-2-3", "A-b", "a b", "a/b", "a?b&c=d", "é-x", "a--b", "-a", "a.b", ""])
+@pytest.mark.parametrize("name, branch", [("org/name.x", "release/1 2"), ("example-org/registry", "main"), ("o-1/n_2.x", "a&b")])
+def test_repository_urls_are_urllib_quoted(name, branch, entry_id):
+    """The shortcut for ids that need no quoting gives urllib's URLs."""
+    from urllib.parse import quote, urlencode
+
+    repo = render.Repository.parse(name, branch)
+    owner, repo_name = name.split("/")
+    base = f"https://github.com/{quote(owner, safe='')}/{quote(repo_name, safe='')}"
+    query = urlencode({"template": render.CORRECTION_TEMPLATE, "entry": entry_id, "title": f"Correction: {entry_id}"}, quote_via=quote)
+    assert repo.correction_url(entry_id) == f"{base}/issues/new?{query}"
+    assert repo.history_url(entry_id) == f"{base}/commits/{quote(branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+    assert repo.source_url(entry_id) == f"{base}/blob/{quote(branch, safe='')}/entries/{quote(entry_id, safe='')}.yaml"
+
+
 def test_csv_has_all_fields_in_stable_order_and_no_formulas(site, loaded):
     rows, _ = loaded
     text = (site / "mapping.csv").read_text(encoding="utf-8")
@@ -206,3 +223,52 @@ def test_changes_text_is_plain_and_forwardable():
     assert "Removed (1):\n- Gone <b> (gone)" in text
     first = render.render_changes_text(model.first_publication("no tag"), 3, "2026-11-29")
     assert "first publication" in first and "3 mechanisms" in first
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_mapping_json_is_json_dumps_of_the_payload(loaded, count):
+    """mapping.json is written an entry at a time: the same text as one
+    json.dumps of the whole payload."""
+    rows, _ = loaded
+    rows = sorted(rows, key=lambda r: r.id)[:count]
+    payload = {
+        "title": render.SITE_TITLE,
+        "fields": list(FIELDS),
+        "count": len(rows),
+        "awaiting_verification": sum(1 for r in rows if r.pending),
+        "since": "published-x",
+        "entries": [render.entry_json(r) for r in rows],
+    }
+    changelog = model.Changelog("published-x")
+    assert render.render_json(rows, changelog) == json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_mapping_md_in_pieces_is_the_whole_text(loaded, monkeypatch, batch):
+    """mapping.md is written in pieces: the same text as joining every line
+    and stripping the end once (trailing blank lines included)."""
+    rows, vocab = loaded
+    groups = model.group_rows(rows, vocab)
+    lines = list(render._markdown_lines(groups, rows, 1, []))
+    monkeypatch.setattr(render, "_MD_BATCH", batch)
+    assert render.render_markdown(groups, rows, 1, []) == "\n".join(lines).rstrip() + "\n"
+    assert lines[-1] == ""  # the stripping is exercised
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_json_writer_is_json_dumps(value):
+    for newline in ("\n", "\n  "):
+        assert render._json_indented(value, newline) == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
+
+
+def test_json_writer_falls_back_for_unusual_values():
+    for value in ({1: "a"}, {"a": (1, 2.5)}, [float("nan")], {"x": {True: None}}):
+        assert render._json_indented(value, "\n") == json.dumps(value, ensure_ascii=False, indent=1)
