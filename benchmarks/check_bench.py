@@ -16,7 +16,8 @@ machine slows both alike; the median of the rounds is reported:
   the cache warm for the others, against check-jsonschema on that file;
 - changed: one changed entry checked against the N-entry registry (registry
   checks included), warm cache for the others;
-- build: ``python -m bot build`` of an N-entry registry with no invalid entry.
+- build: ``python -m bot build`` of an N-entry registry with no invalid entry, into a
+  new output folder each run (see case_build).
 
 Both tools run as a normal installation runs them: with Python's bytecode cache
 (``__pycache__``). ``PYTHONDONTWRITEBYTECODE`` is removed from the child
@@ -146,13 +147,22 @@ def clear_cache(root: Path) -> None:
     shutil.rmtree(root / ".cache", ignore_errors=True)
 
 
-def case_whole(base: Path, n: int, rounds: int, jobs: str | None) -> dict:
+def synthetic_registry(root: Path, n: int, *, invalid: float = 0.05) -> Path:
+    """The registry at ``root``: generated if absent; a kept one gets the repository's
+    current schema/ (vocabularies and rules included), so that it matches the code."""
     from benchmarks.synth import generate
 
-    root = base / f"registry-{n}"
     if not (root / "entries").exists():
-        counts = generate(root, n)
+        counts = generate(root, n, invalid=invalid)
         print(f"generated {counts}", file=sys.stderr)
+    else:
+        shutil.rmtree(root / "schema", ignore_errors=True)
+        shutil.copytree(REPO / "schema", root / "schema")
+    return root
+
+
+def case_whole(base: Path, n: int, rounds: int, jobs: str | None) -> dict:
+    root = synthetic_registry(base / f"registry-{n}", n)
     schema = base / "resolved.json"
     resolved_schema(root, schema)
     files = sorted(str(p.relative_to(root)) for p in (root / "entries").glob("*.yaml"))
@@ -232,20 +242,26 @@ def case_single(base: Path, rounds: int) -> dict:
 
 
 def case_build(base: Path, n: int, rounds: int) -> dict:
-    from benchmarks.synth import generate
-
-    root = base / f"registry-{n}-valid"
-    if not (root / "entries").exists():
-        generate(root, n, invalid=0.0)
-    times = []
-    for _ in range(rounds):
-        out = base / "site"
+    root = synthetic_registry(base / f"registry-{n}-valid", n, invalid=0.0)
+    # Each run writes into a folder that does not exist yet, as a publishing job in a
+    # fresh checkout does; the folders are deleted only after the last run. Deleting the
+    # previous run's 10,000 files just before a run made creating them again several
+    # times slower on this machine's ext4 (system time up to about 5 s), which measured
+    # the file system's recent deletions rather than the build.
+    outs = [base / f"site-run-{i}" for i in range(rounds)]
+    for out in [base / "site", *outs]:
         shutil.rmtree(out, ignore_errors=True)
+    times = []
+    for out in outs:
         seconds, mb, status, _ = run(
             [PY, "-m", "bot", "build", "--root", str(root), "--out", str(out), "--quiet", "--repo", "example-org/registry", "--date", "2026-01-01"],
             cwd=REPO,
         )
         times.append((seconds, mb, status))
+    for out in outs:
+        shutil.rmtree(out, ignore_errors=True)
+    if any(t[2] != 0 for t in times):
+        print(f"check_bench: build exited with {[t[2] for t in times]}: the times are not a build's", file=sys.stderr)
     return {
         "entries": n,
         "build_s": round(statistics.median(t[0] for t in times), 2),
@@ -275,11 +291,7 @@ def main() -> int:
             report["single"] = case_single(base, max(args.rounds, 5))
             print(json.dumps({"single": report["single"]}), file=sys.stderr)
         if "changed" in only:
-            from benchmarks.synth import generate
-
-            root = base / f"registry-{args.entries}"
-            if not (root / "entries").exists():
-                generate(root, args.entries)
+            root = synthetic_registry(base / f"registry-{args.entries}", args.entries)
             report["changed"] = case_changed(base, root, max(args.rounds, 5), "big")
             print(json.dumps({"changed": report["changed"]}), file=sys.stderr)
         if "build" in only:
