@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import marshal
 import os
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 from bot.findings import Finding
 
 CACHE_DIR = ".cache/registry-check"
-FORMAT = 1
+FORMAT = 2  # 2: marshal, not JSON (a third of the time to load and write)
 # Modules whose code decides what is found (their source is part of the key).
 _MODULES = (
     "loading.py", "schema.py", "registry.py", "fastcheck.py", "wording.py", "findings.py",
@@ -108,7 +109,7 @@ class Cache:
     def __init__(self, root: Path, ctx, key: bytes):
         self.folder = Path(root) / CACHE_DIR
         self.context = context_key(ctx)
-        self.file = self.folder / f"{self.context[:40]}.json"
+        self.file = self.folder / f"{self.context[:40]}.marshal"
         self._key = key
         self.entries: dict = {}
         self.hits = 0
@@ -133,8 +134,12 @@ class Cache:
         if not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(body)):
             return  # not written by us: ignore it
         try:
-            stored = json.loads(body)
-        except ValueError:
+            # Only bytes signed with our key reach here: written by this code, for
+            # this Python version (both are part of the context key).
+            stored = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return
+        if not isinstance(stored, dict):
             return
         if stored.get("context") == self.context:
             self.entries = stored.get("entries", {})
@@ -179,10 +184,10 @@ class Cache:
         if not changed and len(fresh) == len(self.entries):
             return
         self.entries = fresh
-        body = json.dumps({"context": self.context, "entries": fresh}, ensure_ascii=False, separators=(",", ":")).encode()
+        body = marshal.dumps({"context": self.context, "entries": fresh})
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for old_file in self.folder.glob("*.json"):
+            for old_file in [*self.folder.glob("*.json"), *self.folder.glob("*.marshal")]:
                 if old_file != self.file:
                     old_file.unlink(missing_ok=True)
             tmp = self.file.with_suffix(f".tmp{os.getpid()}")

@@ -4,6 +4,7 @@ results cache: same findings as the precise path, always."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -189,7 +190,7 @@ def cache_home(tmp_path, monkeypatch):
 def test_cache_never_hides_a_change(make_registry, capsys, cache_home):
     root = make_registry({"entries/alpha.yaml": entry_text("alpha"), "entries/beta.yaml": entry_text("beta", name="Beta mechanism", urls="\n  - https://beta.example.org")})
     assert _check_json(root, capsys) == (0, [])
-    assert list((root / ".cache" / "registry-check").glob("*.json"))
+    assert list((root / ".cache" / "registry-check").glob("*.marshal"))
     # Edit the content but keep the modification time: the cache must see it.
     path = root / "entries" / "alpha.yaml"
     stat = path.stat()
@@ -243,13 +244,13 @@ def test_a_cache_not_signed_here_is_ignored(make_registry, capsys, cache_home, t
     root = make_registry({"entries/alpha.yaml": entry_text("alpha", scope="internationl")})
     status, findings = _check_json(root, capsys)
     assert status == 1
-    cache_file = next((root / ".cache" / "registry-check").glob("*.json"))
+    cache_file = next((root / ".cache" / "registry-check").glob("*.marshal"))
     # Someone commits a cache that says the entry is fine, signed with their key.
     mac, _, body = cache_file.read_bytes().partition(b"\n")
-    stored = json.loads(body)
+    stored = marshal.loads(body)
     for entry in stored["entries"].values():
         entry[2] = []
-    cache_file.write_bytes(mac + b"\n" + json.dumps(stored).encode())
+    cache_file.write_bytes(mac + b"\n" + marshal.dumps(stored))
     assert _check_json(root, capsys) == (status, findings)
     # A cache written by another user (another key) is not trusted either.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-home"))
