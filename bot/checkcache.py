@@ -29,7 +29,7 @@ from pathlib import Path
 from bot.findings import Finding
 
 CACHE_DIR = ".cache/registry-check"
-FORMAT = 2  # 2: marshal, not JSON (a third of the time to load and write)
+FORMAT = 3  # 2: marshal, not JSON (a third of the time to load and write); 3: facts as tuples
 # Modules whose code decides what is found (their source is part of the key).
 _MODULES = (
     "loading.py", "schema.py", "registry.py", "fastcheck.py", "wording.py", "findings.py",
@@ -91,6 +91,19 @@ def context_key(ctx) -> str:
     return digest.hexdigest()
 
 
+def _result_types():
+    """(Facts, FileResult), imported on first use (bot.fastcheck imports this module)."""
+    global _RESULT_TYPES
+    if _RESULT_TYPES is None:
+        from bot.fastcheck import Facts, FileResult
+
+        _RESULT_TYPES = (Facts, FileResult)
+    return _RESULT_TYPES
+
+
+_RESULT_TYPES = None
+
+
 def _text_of(raw: bytes) -> str:
     """The text the hardened loader keeps for these bytes (for the report)."""
     from bot.loading import MAX_BYTES
@@ -149,14 +162,13 @@ class Cache:
         return hashlib.sha256(raw).hexdigest()
 
     def get(self, display: str, digest: str, checks: bool, raw: bytes = b""):
-        from bot.fastcheck import Facts, FileResult
-
         entry = self.entries.get(display)
         if entry is None or entry[0] != digest or (checks and not entry[1]):
             return None
+        facts_type, result_type = _result_types()
         findings = tuple(Finding(*f[:11], field_path=tuple(f[11])) for f in entry[2]) if checks else ()
-        facts = Facts(entry[3][0], tuple(tuple(u) for u in entry[3][1]), entry[3][2])
-        return FileResult(display, findings, facts, entry[4], _text_of(raw) if findings else None, None, digest, checked=entry[1], from_cache=True)
+        facts = facts_type(*entry[3])  # (id, ((index, url), ...), name key): tuples as stored
+        return result_type(display, findings, facts, entry[4], _text_of(raw) if findings else None, None, digest, entry[1], True)
 
     def update(self, results, ctx) -> None:
         """Store the results computed in this run (hits are kept as they were)."""
@@ -172,7 +184,7 @@ class Cache:
                 r.digest,
                 r.checked,
                 [[getattr(f, name) for name in _FIELDS] + [list(f.field_path)] for f in r.findings],
-                [r.facts.entry_id, [list(u) for u in r.facts.urls], r.facts.name_key],
+                (r.facts.entry_id, tuple(tuple(u) for u in r.facts.urls), r.facts.name_key),
                 r.pending,
             ]
             if self.entries.get(r.path) != entry:
