@@ -48,10 +48,13 @@ WORDS = st.sampled_from(
 COUNT = {"loader": 0, "edits": 0, "scan": 0}
 
 
-def _positions_ok(doc) -> None:
+def _positions_ok(doc, raw: bytes) -> None:
     # The parser counts line breaks as str.splitlines() does (NEL, LS, PS
-    # too), and so does the report: count them the same way here.
-    lines = max(1, len(doc.text.splitlines()) + 1) if doc.text else 1
+    # too), and so does the report: count them the same way here. A file that
+    # is not UTF-8 keeps no text, but its finding still names the line of the
+    # bad byte: count the lines of the bytes then.
+    text = doc.text or raw.decode("utf-8", "replace")
+    lines = max(1, len(text.splitlines()) + 1) if text else 1
     for f in doc.findings:
         assert 1 <= f.line <= lines + 1 and f.column >= 1, f
         assert (f.end_line, f.end_column) >= (f.line, f.column), f
@@ -59,7 +62,7 @@ def _positions_ok(doc) -> None:
 
 def _fast_agrees(name: str, raw: bytes) -> None:
     doc = load_text(name, raw)
-    _positions_ok(doc)
+    _positions_ok(doc, raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
