@@ -112,7 +112,9 @@ def environment() -> Environment:
     env.filters["plural"] = plural
     env.filters["heat"] = model.heat_level
     env.tests["web_url"] = model.is_web_url
-    env.globals.update(link=link_html, pending_badge=pending_badge_html, link_html=link_html, pending_badge_html=pending_badge_html)
+    env.globals.update(
+        link=link_html, pending_badge=pending_badge_html, link_html=link_html, pending_badge_html=pending_badge_html, index_row=index_row_html
+    )
     return env
 
 
@@ -133,6 +135,34 @@ def link_html(link: model.Link, label=None) -> Markup:
 
 def pending_badge_html(row) -> Markup:
     return _PENDING_BADGE if row.pending else Markup("")
+
+
+def index_row_html(row) -> Markup:
+    """One mechanism's row of the table in index.html (without the line
+    break after it), as its Jinja markup gave it: every value through
+    ``escape``, as autoescape does (``join`` under autoescape is the same
+    as escaping the joined text). In the template, a row was ~40 pieces
+    yielded through four generators: index.html took ~0.6-0.9 s of CPU at
+    10,000 entries, ~0.35-0.5 s with this."""
+    rid = escape(row.id)
+    name = escape(row.name)
+    page = f'<a href="entries/{rid}.html">'
+    pending = " is-pending" if row.pending else ""
+    issues, groups = escape(" ".join(row.issue_areas)), escape(" ".join(row.taking_part))
+    acronym = f" ({escape(row.acronym)})" if row.acronym and row.acronym not in row.name else ""
+    regions = f'<span class="sub">{escape(", ".join(row.regions))}</span>' if row.regions else ""
+    more = f' {page}Full description<span class="visually-hidden"> of {name}</span></a>' if row.summary_is_short else ""
+    links = "<br>".join([link_html(link) for link in row.links])
+    return Markup(
+        f'<tr id="entry-{rid}" class="entry{pending}" data-entry="{rid}" data-issues="{issues}" data-scope="{escape(row.scope)}" data-groups="{groups}">\n'
+        f'<th scope="row" class="c-name">{page}{name}</a>{acronym}{pending_badge_html(row)}</th>\n'
+        f"<td>{escape('; '.join(row.organizations))}</td>\n"
+        f"<td>{escape(row.scope_title)}{regions}</td>\n"
+        f"<td>{escape('; '.join(row.issue_titles))}</td>\n"
+        f'<td class="c-desc">{escape(row.summary)}{more}</td>\n'
+        f'<td class="c-links">{links}</td>\n'
+        "</tr>"
+    )
 
 
 def paragraphs(text: str) -> list[str]:
