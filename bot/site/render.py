@@ -179,11 +179,14 @@ def plural(n: int, singular: str, many: str | None = None) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_MD_CHANGED = re.compile(r"[\\`*_{}\[\]()#+!|~>&<]")  # what md_text changes (most cells hold none of it)
 
 
 def md_text(text) -> str:
     """Plain text that renders as itself in a GitHub Markdown table cell."""
     text = " ".join(str(text).split())  # no newline may end a table row
+    if _MD_CHANGED.search(text) is None:
+        return text
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A leading hyphen, dot or equals after digits could start a list or
@@ -194,7 +197,12 @@ def md_text(text) -> str:
 
 def md_url(url: str) -> str:
     """A URL safe inside ``(...)`` of a Markdown link."""
+    if _MD_URL_SPECIAL.search(url) is None:
+        return url
     return "".join(f"%{ord(c):02X}" if c in " ()<>|\\`\"'[]" else c for c in url)
+
+
+_MD_URL_SPECIAL = re.compile(r"[ ()<>|\\`\"'\[\]]")
 
 
 def md_link(link: model.Link) -> str:
