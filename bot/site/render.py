@@ -3,7 +3,9 @@ and the Markdown, CSV and JSON files through small escaping functions.
 
 Every piece of entry text is untrusted. The rules, one per format:
 - HTML: Jinja2 autoescape is on for every template (``select_autoescape``
-  with ``default=True``); no template uses ``|safe``; only http(s) URLs are
+  with ``default=True``); no template uses ``|safe``; the few pieces made
+  in Python (links, the pending badge, the rows of the index table) pass
+  every value through ``escape``, as autoescape does; only http(s) URLs are
   rendered as ``href`` (``Link.safe``); a Content-Security-Policy forbids
   inline script and style, so even a slip could not run code.
 - Markdown: ``md_text`` escapes everything that could start markup (pipes,
