@@ -599,7 +599,8 @@ def _files(data: SiteData, rows: list, env: Environment, common: dict) -> dict:
     cov = model.coverage(rows, vocab)
     by_id = sorted(rows, key=lambda r: r.id)  # data files: stable order, small diffs
     uncovered = {u for u, _ in cov.uncovered}
-    index = env.get_template("index.html").generate(
+    index = _generate(
+        env.get_template("index.html"),
         **common,
         base="",
         section="table",
@@ -615,12 +616,31 @@ def _files(data: SiteData, rows: list, env: Environment, common: dict) -> dict:
         "mapping.json": iter_json(by_id, data.changelog),
         "mapping.md": iter_markdown(groups, rows, common["pending"], data.omitted),
         "mapping.csv": iter_csv(by_id),
-        "coverage.html": env.get_template("coverage.html").generate(**common, base="", section="coverage", cov=cov, vocab=vocab),
-        "changes.html": env.get_template("changes.html").generate(**common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
+        "coverage.html": _generate(env.get_template("coverage.html"), **common, base="", section="coverage", cov=cov, vocab=vocab),
+        "changes.html": _generate(env.get_template("changes.html"), **common, base="", section="changes", rows_by_id={r.id: r for r in rows}),
         "changes.md": (render_changes_text(data.changelog, len(rows), data.date),),
         "coverage.json": (render_coverage_json(cov),),
         ".nojekyll": (),
     }
+
+
+def _generate(template, **variables):
+    """``template.generate(**variables)``, then the context emptied. A
+    template that defines a macro (coverage.html, changes.html) leaves its
+    context in a reference cycle (the macro refers to the context, which
+    holds the macro), and with it everything it was given: the rows (by id,
+    and in the coverage's gap lists). With the cyclic collector off during
+    the build, they were freed only at the very end, by one collection over
+    ~216,000 objects (0.1-0.25 s, after everything else); emptied, they go
+    when the build lets go of them, by reference counting (~0.03 s)."""
+    context = template.new_context(variables)
+    try:
+        yield from template.root_render_func(context)
+    except Exception:
+        yield template.environment.handle_exception()
+    finally:
+        context.vars.clear()
+        context.parent.clear()
 
 
 _ENVIRONMENT: list = []
