@@ -68,18 +68,28 @@ def baseline_count(text: str) -> int:
     return len(_BASELINE_RE.findall(text))
 
 
-def lexicon_counter(directory: Path):
-    """Counting words of the research lexicons (the orientation figure of the issue)."""
+HAND_BUILT = ("strong_subjectives_riloff2003.txt", "hedges_hyland2005.txt", "factives_hooper1975.txt",
+              "assertives_hooper1975.txt", "report_verbs.txt", "implicatives_karttunen1971.txt")
+ALL_LEXICONS = HAND_BUILT + ("npov_lexicon.txt", "weak_subjectives_riloff2003.txt")
+
+
+def lexicon_words(directory: Path, names=ALL_LEXICONS) -> set[str]:
+    """Every single word of the named research lexicons, lower-cased."""
     words = set()
-    for name in ("npov_lexicon.txt", "strong_subjectives_riloff2003.txt", "hedges_hyland2005.txt",
-                 "factives_hooper1975.txt", "assertives_hooper1975.txt", "report_verbs.txt",
-                 "implicatives_karttunen1971.txt"):
+    for name in names:
         p = directory / name
         if p.exists():
             for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
                 line = line.strip().lower()
                 if line and not line.startswith("#") and " " not in line:
                     words.add(line)
+    return words
+
+
+def lexicon_counter(directory: Path):
+    """Counting words of the research lexicons (the orientation figure of the issue):
+    the hand-built ones and the NPOV lexicon, not the weak subjectives."""
+    words = lexicon_words(directory, HAND_BUILT + ("npov_lexicon.txt",))
 
     def count(text: str) -> int:
         return sum(1 for w in re.findall(r"[a-z']+", text.lower()) if w in words)
@@ -109,24 +119,6 @@ def prf(pairs):
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return p, r, f, tp, fp, fn
-
-
-HAND_BUILT = ("strong_subjectives_riloff2003.txt", "hedges_hyland2005.txt", "factives_hooper1975.txt",
-              "assertives_hooper1975.txt", "report_verbs.txt", "implicatives_karttunen1971.txt")
-ALL_LEXICONS = HAND_BUILT + ("npov_lexicon.txt", "weak_subjectives_riloff2003.txt")
-
-
-def lexicon_words(directory: Path, names=ALL_LEXICONS) -> set[str]:
-    """Every single word of the named research lexicons, lower-cased."""
-    words = set()
-    for name in names:
-        p = directory / name
-        if p.exists():
-            for line in p.read_text(encoding="utf-8", errors="replace").splitlines():
-                line = line.strip().lower()
-                if line and not line.startswith("#") and " " not in line:
-                    words.add(line)
-    return words
 
 
 def wnc_ceiling(pre, post, count, lexicons: Path) -> dict:
