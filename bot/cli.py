@@ -52,8 +52,39 @@ def load_context(args, *, wording=True, lazy=False, materialise=None):
         return ctx
     except VocabularyError as exc:
         raise RegistryBroken(exc.findings) from None
+    except Exception as exc:
+        # The wording rules are the chairs' data, like the vocabularies: a problem
+        # in them is a finding in that file, not a bug in the tools.
+        from bot.neutrality import RulesError
+
+        if not isinstance(exc, RulesError):
+            raise
+        raise RegistryBroken([_rules_finding(project, exc)]) from None
     except SchemaError as exc:
         raise UsageError(f"the registry's schema is broken: {exc}") from None
+
+
+def _rules_finding(project, exc):
+    from bot.findings import ERROR, Finding
+
+    path = Path(exc.path)
+    try:
+        display = path.resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        display = str(path)
+    line = exc.line or 1
+    return Finding(
+        path=display,
+        line=line,
+        column=1,
+        end_line=line,
+        end_column=1,
+        severity=ERROR,
+        rule="neutrality/rules-file",
+        message=f"the wording rules file has a problem: {exc.problem}",
+        suggestion="fix this line of the rules file (its header explains how a term is written); "
+        "no entry is checked until it loads",
+    )
 
 
 class RegistryBroken(Exception):

@@ -112,6 +112,24 @@ def test_broken_schema_is_a_one_line_failure(make_registry):
     assert code == 2 and "schema" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_broken_wording_rules_are_a_finding_in_the_rules_file(make_registry):
+    """The rules file is the chairs' data: a bad term is reported at its line, like a
+    broken vocabulary, not as a bug in the tools."""
+    root = make_registry({"entries/example-entry.yaml": entry_text()})
+    rules = root / "schema/neutrality/rules.yaml"
+    lines = rules.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.strip() == "- sham")
+    lines[n] = lines[n].replace("sham", "sh@m")
+    rules.write_text("".join(lines), encoding="utf-8")
+    code, out, err = run_cli("check", "--root", str(root), "--format", "json")
+    assert code == 1 and "Traceback" not in err and "internal error" not in err
+    (finding,) = json.loads(out)
+    assert finding["path"] == "schema/neutrality/rules.yaml" and finding["line"] == n + 1
+    assert finding["rule"] == "neutrality/rules-file" and "'sh@m' is not a word" in finding["message"]
+    code, _, _ = run_cli("check", "--root", str(root), "--no-wording")
+    assert code == 0
+
+
 def test_internal_error_shows_no_traceback(monkeypatch, capsys, make_registry):
     import bot.registry
 
