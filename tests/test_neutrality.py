@@ -291,6 +291,16 @@ def test_domain_terms_are_not_flagged(text):
         ("Predictably, the meeting ended without agreement.", "The meeting ended without agreement.", "editorialising"),
         ("Countries should adopt the checklist.", "Under the programme's eligibility rules, applicant countries should have a national strategy.", "advocacy"),
         ("All governments must endorse the declaration.", "States joining the coalition must endorse the founding declaration.", "advocacy"),
+        # from the second round (the first independent set's former test half)
+        ("The operator was forced to admit that the names were reassigned.", "The school admits about 40 fellows a year.", "reporting-verb"),
+        ("The operator admitted that the names were reassigned.", "The school admitted 38 fellows in 2021.", "reporting-verb"),
+        ("The forum has failed to deliver.", "The proposal was withdrawn after the group failed to reach consensus.", "editorialising"),
+        ("The commission's apparent independence is limited.", "The meeting was adjourned for no apparent reason recorded in the minutes.", "doubt"),
+        ("The vendors are alleged criminals.", "The mechanism covers requests in investigations of alleged criminal offences.", "doubt"),
+        ("Policymakers would do well to follow the principles.", "The checklist lists actions that economies should consider.", "advocacy"),
+        ("Operators must treat it as essential.", "The directive requires operators of essential services to notify incidents.", "advocacy"),
+        ("The group is in the process of drafting a model law.", "The group drafted a model law in 2019.", "relative-time"),
+        ("The programme amounts to digital colonialism.", "The programme trains staff of ministries in Africa.", "loaded-label"),
     ],
 )
 def test_judgement_flagged_where_a_term_or_rule_is_not(biased, neutral, rule):
@@ -349,6 +359,20 @@ def test_exempt_names_may_have_accents_and_punctuation(tmp_path):
     rs = load_rules(p)
     text = "the réseaux ip européens (landmark) met; a landmark"
     assert [f.start for f in scan(text, rules=rs)] == [text.rindex("landmark")]
+
+
+def test_unless_lists_take_word_classes_and_digits():
+    """`unless_next: [digits]` spares a number; a word class name stands for its words."""
+    text = MINIMAL.replace(
+        "      - landmark",
+        "      - term: landmark\n        unless_next: [digits, booster]\n        unless_prev: [digits]",
+    ) + "word_classes:\n  booster: [very, so]\n"
+    rs = parse_rules(text, "classes.yaml")
+    found = lambda t: [f.match for f in scan(t, rules=rs)]  # noqa: E731
+    assert found("a landmark 40 times") == []
+    assert found("a landmark very much") == []
+    assert found("the 2019 landmark") == []
+    assert found("a landmark decision, landmark 4a and landmark digits") == ["landmark", "landmark", "landmark"]
 
 
 def test_minimal_rules_file(tmp_path):

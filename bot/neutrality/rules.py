@@ -28,6 +28,9 @@ ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
 TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE = 1, 2, 4, 8, 16
 REPORTED_MODES = ("drop", "lower", "keep")
+# `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
+# which no word can equal.
+DIGITS = "#digits"
 _RULE_ID = re.compile(r"^neutrality/[a-z][a-z0-9-]*$")
 _WORD = re.compile(r"^[a-z0-9']+\+?$")
 # Separators allowed between the words of a phrase: spaces and hyphens (also the
@@ -189,7 +192,7 @@ def phrase_words(text: str) -> list[set[str]]:
         forms = set()
         for alt in token.split("|"):
             if not _WORD.match(alt):
-                raise ValueError(f"{alt!r} is not a word (use letters, digits, ' and a final +)")
+                raise ValueError(f"{alt!r} is not a word (use the letters a-z, digits, ' and a final +)")
             if alt.endswith("+"):
                 forms |= inflections(alt[:-1])
             else:
@@ -487,7 +490,18 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 v = opts.get(k, [])
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     fail(keys, f"rule {rid}: term {item!r}: `{k}` must be a list of words")
-                lists[k] = frozenset(x.lower() for x in v)
+                # A word class named here stands for its words; `digits` (built in) for
+                # any word of digits ("admitted 40 fellows"): kept as a marker.
+                expanded = set()
+                for x in v:
+                    x = x.lower()
+                    if x in word_classes:
+                        expanded |= word_classes[x]
+                    elif x == "digits":
+                        expanded.add(DIGITS)
+                    else:
+                        expanded.add(x)
+                lists[k] = frozenset(expanded)
             after = opts.get("after", [])
             if not isinstance(after, list) or not all(isinstance(x, str) for x in after):
                 fail(keys, f"rule {rid}: term {item!r}: `after` must be a list of word classes or words")

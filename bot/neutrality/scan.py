@@ -10,7 +10,7 @@ from itertools import compress, islice
 
 from bot.findings import INFO
 
-from .rules import ATTRIBUTION, EXEMPT, REPORTING, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -329,11 +329,11 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
                 return (term, e)
         if term.unless_next:
             nm = _NEXT_WORD.match(low, e)
-            if nm and nm.group(1) in term.unless_next:
+            if nm and (nm.group(1) in term.unless_next or (nm.group(1).isdigit() and DIGITS in term.unless_next)):
                 continue
         if term.unless_prev or term.after:
             prev = _prev_word(low, s)
-            if prev in term.unless_prev:
+            if prev in term.unless_prev or (prev and prev.isdigit() and DIGITS in term.unless_prev):
                 continue
             if term.after and prev not in term.after:
                 continue
