@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 from bot.neutrality import RulesError, load_rules, scan  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
-# Written and labelled by someone who never saw the rules (see their headers). The first
-# set's test half was reported once and then tuned on; the second set's test half is the
-# held-out one now.
+# Written and labelled by someone who never saw the rules (see their headers). A set's test
+# half is reported once, held out; when a newer set arrives it becomes tuning data too.
 INDEPENDENT = ROOT / "tests" / "data" / "neutrality" / "independent.tsv"
 INDEPENDENT2 = ROOT / "tests" / "data" / "neutrality" / "independent2.tsv"
+INDEPENDENT3 = ROOT / "tests" / "data" / "neutrality" / "independent3.tsv"
 import os  # noqa: E402
 
 
@@ -282,7 +282,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labelled", type=Path, default=LABELLED)
     ap.add_argument("--independent", type=Path, default=INDEPENDENT, help="the first set written by someone who never saw the rules")
-    ap.add_argument("--independent2", type=Path, default=INDEPENDENT2, help="the second such set (its test half is held out)")
+    ap.add_argument("--independent2", type=Path, default=INDEPENDENT2, help="the second such set")
+    ap.add_argument("--independent3", type=Path, default=INDEPENDENT3, help="the third such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -294,7 +295,7 @@ def main(argv=None) -> int:
         print(f"neutrality_eval: {exc}", file=sys.stderr)
         return 2
 
-    for path in (args.labelled, args.independent, args.independent2):
+    for path in (args.labelled, args.independent, args.independent2, args.independent3):
         report_labelled(path, rs, errors=args.errors == "dev")
 
     wnc = args.wnc
