@@ -48,9 +48,10 @@ from bot.neutrality import scan as new_scan  # noqa: E402
 REF_PACKAGE = "neutrality_ref"
 
 
-def load_ref(ref: str, into: Path):
+def load_ref(ref: str, into: Path, *, own_rules: bool = False):
     """(scan, RuleSet) of `ref`: its scan.py and rules.py as a package in `into`, the
-    rules file of this tree compiled by its rules.py (no tables cache)."""
+    rules file of this tree (or, with `own_rules`, of `ref`) compiled by its rules.py
+    (no tables cache)."""
     package = into / REF_PACKAGE
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -62,7 +63,13 @@ def load_ref(ref: str, into: Path):
     sys.path.insert(0, str(into))
     rules = importlib.import_module(f"{REF_PACKAGE}.rules")
     scan = importlib.import_module(f"{REF_PACKAGE}.scan")
-    rs = rules.parse_rules(DEFAULT_RULES_PATH.read_text(encoding="utf-8"), str(DEFAULT_RULES_PATH))
+    if own_rules:
+        text = subprocess.run(
+            ["git", "show", f"{ref}:schema/neutrality/rules.yaml"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+        rs = rules.parse_rules(text, f"{ref}:schema/neutrality/rules.yaml")
+    else:
+        rs = rules.parse_rules(DEFAULT_RULES_PATH.read_text(encoding="utf-8"), str(DEFAULT_RULES_PATH))
     return scan.scan, rs
 
 

@@ -301,6 +301,24 @@ def test_domain_terms_are_not_flagged(text):
         ("Operators must treat it as essential.", "The directive requires operators of essential services to notify incidents.", "advocacy"),
         ("The group is in the process of drafting a model law.", "The group drafted a model law in 2019.", "relative-time"),
         ("The programme amounts to digital colonialism.", "The programme trains staff of ministries in Africa.", "loaded-label"),
+        # from the third round (the second independent set and the third set's dev half)
+        ("Kenya's new law replaces the sectoral rules.", "Kenya's data protection law of 2019 replaces the sectoral rules.", "relative-time"),
+        ("The regulator proclaimed in 2015 that coverage was universal.", "The day was proclaimed by the General Assembly in 2006.", "reporting-verb"),
+        ("The commission was forced to acknowledge that the targets were missed.", "WIPO acknowledges receipt of each complaint within three days.", "reporting-verb"),
+        ("The report tries to play down the removals.", "The report gives the number of removals by month.", "reporting-verb"),
+        ("The regulator published what it called a 'public consultation'.", "The treaty's preamble refers to the 'digital divide' between countries.", "doubt"),
+        ("In theory the regulator acts independently.", "The regulator is independent of the ministry under the 2016 act.", "doubt"),
+        ("The foundation was set up by the telecoms lobby.", "The foundation was set up by 14 operators in 2009.", "loaded-label"),
+        ("The rogue registrars ignore abuse reports.", "The guide explains how to find a rogue access point on a network.", "loaded-label"),
+        ("Industry sources say the code halved spam.", "The regulator's 2019 report says the code halved spam.", "weasel"),
+        ("The regulation is frequently cited as a model.", "The regulation was cited in 14 national laws adopted between 2019 and 2023.", "weasel"),
+        ("Several states are about to accede to the convention.", "Several states acceded to the convention in 2023.", "relative-time"),
+        ("The forum's work has been a turning point for the region.", "The forum's first meeting took place in 2006.", "puffery"),
+        ("The coalition is an exclusive club of wealthy governments.", "The coalition has 38 member governments.", "loaded-label"),
+        ("Every operator would benefit from signing the memorandum.", "Operators that sign the memorandum share traffic data monthly.", "advocacy"),
+        ("The 802.3af standard is the current version.", "The 802.3af standard limits the current that a port may supply.", "relative-time"),
+        ("A unique forum for the region.", "Device passwords shall be unique and not resettable to a factory default.", "puffery"),
+        ("The court's terms were unfair.", "The court ruled in 2018 that the terms were unfair under consumer law.", "evaluative"),
     ],
 )
 def test_judgement_flagged_where_a_term_or_rule_is_not(biased, neutral, rule):
@@ -373,6 +391,29 @@ def test_unless_lists_take_word_classes_and_digits():
     assert found("a landmark very much") == []
     assert found("the 2019 landmark") == []
     assert found("a landmark decision, landmark 4a and landmark digits") == ["landmark", "landmark", "landmark"]
+
+
+def test_in_names_flags_a_capitalised_label():
+    """Capitalised words next to each other are taken for a name unless the term says
+    `in_names: true`: "Big Tech" is a label, not a name."""
+    assert "neutrality/loaded-label" in rules_of("Under the 2019 code, Big Tech platforms share hashes.")
+    text = MINIMAL.replace("      - landmark", "      - term: landmark\n        in_names: true")
+    rs = parse_rules(text, "names.yaml")
+    assert [f.match for f in scan("The Landmark Forum met.", rules=rs)] == ["Landmark"]
+    assert scan("The Landmark Forum met.", rules=parse_rules(MINIMAL, "plain.yaml")) == []
+    with pytest.raises(RulesError, match="in_names"):
+        parse_rules(MINIMAL.replace("      - landmark", "      - term: landmark\n        in_names: maybe"), "bad.yaml")
+
+
+def test_rule_cues_lower_only_the_named_rules():
+    """After "Under the agreement," a must is the agreement's; a loaded label is still ours."""
+    flags = {(f.rule, f.severity) for f in scan("Under the agreement, parties must join the rogue coalition.")}
+    assert ("neutrality/advocacy", "info") in flags and ("neutrality/loaded-label", WARNING) in flags
+    flags = {(f.rule, f.severity) for f in scan("Parties must join the rogue coalition.")}
+    assert ("neutrality/advocacy", WARNING) in flags
+    bad = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clauses_lower: [neutrality/nothing]\n")
+    with pytest.raises(RulesError, match="not a rule of this file"):
+        parse_rules(bad, "bad.yaml")
 
 
 def test_minimal_rules_file(tmp_path):

@@ -61,10 +61,11 @@ def test_eval_script_runs_without_shared_data(tmp_path, capsys):
 @pytest.mark.parametrize(
     "path, tuned",
     [
-        # the first set: its test half was reported once, then tuned on too
+        # the first two sets: their test halves were reported once, then tuned on too
         (ev.INDEPENDENT, ("dev", "test")),
-        # the second set: its test half is held out, only reported (README)
-        (ev.INDEPENDENT2, ("dev",)),
+        (ev.INDEPENDENT2, ("dev", "test")),
+        # the third set: its test half is held out, only reported (README)
+        (ev.INDEPENDENT3, ("dev",)),
     ],
 )
 def test_independent_sets_shape_and_tuned_halves_meet_targets(path, tuned):

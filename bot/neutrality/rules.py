@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE = 1, 2, 4, 8, 16
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE = 1, 2, 4, 8, 16, 32
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -66,6 +66,8 @@ class Term:
     # `word_classes` and any words listed with them)
     after: frozenset = frozenset()
     lower_case_only: bool = False
+    # flag it even where it looks like part of a proper name ("Big Tech platforms")
+    in_names: bool = False
     message: str | None = None
     suggestion: str | None = None
 
@@ -112,6 +114,10 @@ class RuleSet:
     reporting_cues: list
     attributed_quotes: str = "drop"
     reported_clauses: str = "lower"
+    # phrases that open what a rule of the mechanism requires ("Under the convention, ..."),
+    # and the rules whose flags are lowered to info in the rest of that sentence
+    rule_cues: list = field(default_factory=list)
+    rule_clause_rules: frozenset = frozenset()
     scare_quote_max_words: int = 3
     quoted_sources: list = field(default_factory=list)
     word_classes: dict = field(default_factory=dict)
@@ -378,7 +384,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         fail([], "the rules file must be a mapping with `version` and `rules`")
     if data.get("version") != 1:
         fail(["version"] if "version" in data else [], "`version: 1` is required")
-    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "quoted_sources", "word_classes", "rules"}
+    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "rule_cues", "quoted_sources", "word_classes", "rules"}
     for k in data:
         if k not in known:
             fail([k], f"unknown key `{k}` (expected one of: {', '.join(sorted(known))})")
@@ -392,6 +398,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     reported = settings.get("reported_clauses", "lower")
     if reported not in REPORTED_MODES:
         fail(["settings", "reported_clauses"], f"`reported_clauses` must be one of {', '.join(REPORTED_MODES)}")
+    rule_clause_rules = settings.get("rule_clauses_lower", ["neutrality/advocacy"])
+    if not isinstance(rule_clause_rules, list) or not all(isinstance(x, str) for x in rule_clause_rules):
+        fail(["settings", "rule_clauses_lower"], "`rule_clauses_lower` must be a list of rule ids")
     max_words = settings.get("scare_quote_max_words", 3)
     if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
         fail(["settings", "scare_quote_max_words"], "`scare_quote_max_words` must be a whole number >= 0")
@@ -411,8 +420,14 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
             fail(["exempt", i], f"`exempt` item {name!r} has no words")
     attribution = string_list("attribution_cues")
     reporting = string_list("reporting_cues")
+    rule_cues = string_list("rule_cues")
     sources = string_list("quoted_sources")
-    for key, cues in (("attribution_cues", attribution), ("reporting_cues", reporting), ("quoted_sources", sources)):
+    for key, cues in (
+        ("attribution_cues", attribution),
+        ("reporting_cues", reporting),
+        ("rule_cues", rule_cues),
+        ("quoted_sources", sources),
+    ):
         for i, cue in enumerate(cues):
             try:
                 phrase_words(cue)
@@ -472,7 +487,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 if "term" not in opts:
                     fail(keys, f"rule {rid}: term {j + 1} is a mapping without `term`")
                 for k in opts:
-                    if k not in ("term", "unless_next", "unless_prev", "after", "case", "message", "suggestion"):
+                    if k not in ("term", "unless_next", "unless_prev", "after", "case", "in_names", "message", "suggestion"):
                         fail(keys, f"rule {rid}: term {opts['term']!r}: unknown key `{k}`")
                 item = opts["term"]
             if not isinstance(item, str):
@@ -518,6 +533,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
             case = opts.get("case")
             if case not in (None, "lower"):
                 fail(keys, f"rule {rid}: term {item!r}: `case` can only be `lower`")
+            in_names = opts.get("in_names", False)
+            if not isinstance(in_names, bool):
+                fail(keys, f"rule {rid}: term {item!r}: `in_names` must be true or false")
             for k in ("message", "suggestion"):
                 if k in opts and (not isinstance(opts[k], str) or not opts[k].strip()):
                     fail(keys, f"rule {rid}: term {item!r}: `{k}` must be non-empty text")
@@ -532,11 +550,16 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                     unless_prev=lists["unless_prev"],
                     after=frozenset(after_words),
                     lower_case_only=case == "lower",
+                    in_names=in_names,
                     message=opts.get("message", "").strip() or None,
                     suggestion=opts.get("suggestion", "").strip() or None,
                 )
             )
 
+    if "rule_clauses_lower" in settings:
+        for x in rule_clause_rules:
+            if x not in seen_ids:
+                fail(["settings", "rule_clauses_lower"], f"`rule_clauses_lower` names {x!r}, which is not a rule of this file")
     rs = RuleSet(
         path=path,
         rules=rules,
@@ -548,6 +571,8 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         word_classes=word_classes,
         attributed_quotes=attributed,
         reported_clauses=reported,
+        rule_cues=rule_cues,
+        rule_clause_rules=frozenset(rule_clause_rules),
         scare_quote_max_words=max_words,
     )
     _compile(rs)
@@ -615,6 +640,7 @@ def _compile(rs: RuleSet) -> None:
     for kind, cues in (
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
+        ("rule", rs.rule_cues),
         ("source", rs.quoted_sources),
     ):
         for cue in cues:
@@ -632,7 +658,7 @@ def _compile(rs: RuleSet) -> None:
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next

@@ -10,7 +10,7 @@ from itertools import compress, islice
 
 from bot.findings import INFO
 
-from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -464,7 +464,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     # Sort the phrases found by kind.
     kinds = rs.kinds
-    candidates, exempt, cues, reporting, sources = [], [], [], [], []
+    candidates, exempt, cues, reporting, sources, rule_clauses = [], [], [], [], [], []
     for hit in hits:
         s, e, g = hit
         kind = kinds.get(g, 0)
@@ -480,6 +480,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             reporting.append(e)
         if kind & SOURCE:
             sources.append(e)
+        if kind & RULE:
+            rule_clauses.append(e)
     if not candidates and not quotes:
         return []
     if rs.exempt_punctuated_re is not None:
@@ -503,8 +505,9 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     clause_end = {}  # end of a reporting cue -> end of its sentence, found when first needed
 
-    def in_reported_clause(s):
-        for pos in reporting:
+    def in_clause(ends, s):
+        """Is `s` after one of the cue `ends`, in the same sentence?"""
+        for pos in ends:
             if pos <= s:
                 if pos not in clause_end:
                     clause_end[pos] = _sentence_end(text, pos - 1)
@@ -531,16 +534,18 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             term, e = best
         if exempt and _inside(exempt, s, e):
             continue
-        if text[s].isupper() and _looks_like_name(text, s, e):
+        if text[s].isupper() and not term.in_names and _looks_like_name(text, s, e):
             continue
         rule_id, category, severity, message, suggestion = term.flag_fields
         if quotes and attributed_quote(s, e):
             if rs.attributed_quotes == "drop":
                 continue
             severity = INFO
-        elif reported and in_reported_clause(s):
+        elif reported and in_clause(reporting, s):
             if rs.reported_clauses == "drop":
                 continue
+            severity = INFO
+        elif rule_clauses and rule_id in rs.rule_clause_rules and in_clause(rule_clauses, s):
             severity = INFO
         match = text[s:e]
         message = match.join(message) if isinstance(message, tuple) else message.format(match=match)
