@@ -61,7 +61,7 @@ STOP = set(
     straightforward strictly sure thinkable thusly ultimate ultra unanimous unequal uncommon unipolar unusually
     utmost waning weakening willing unwilling workable worthwhile warily eclectic cheap friendly pervasive
     intuitive creative forbidden healthful credible unfettered sweeping profound intelligible knowing interim
-    favorable unfavorable satisfactory dissatisfactory affected
+    favorable unfavorable satisfactory dissatisfactory affected knowingly
     """.split()
 )
 

@@ -52,6 +52,8 @@ def load_context(args, *, wording=True, lazy=False, materialise=None):
         return ctx
     except VocabularyError as exc:
         raise RegistryBroken(exc.findings) from None
+    except SchemaError as exc:
+        raise UsageError(f"the registry's schema is broken: {exc}") from None
     except Exception as exc:
         # The wording rules are the chairs' data, like the vocabularies: a problem
         # in them is a finding in that file, not a bug in the tools.
@@ -60,8 +62,6 @@ def load_context(args, *, wording=True, lazy=False, materialise=None):
         if not isinstance(exc, RulesError):
             raise
         raise RegistryBroken([_rules_finding(project, exc)]) from None
-    except SchemaError as exc:
-        raise UsageError(f"the registry's schema is broken: {exc}") from None
 
 
 def _rules_finding(project, exc):
@@ -281,6 +281,12 @@ def main(argv=None) -> int:
         return args.func(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except RegistryBroken as exc:
+        # (check prints these as its findings; other commands cannot go on without the data)
+        print("error: the registry's own data files have problems; fix them first:", file=sys.stderr)
+        for f in exc.findings:
+            print(f"  {f.path}:{f.line}:{f.column}: {f.message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

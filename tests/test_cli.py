@@ -110,6 +110,7 @@ def test_broken_schema_is_a_one_line_failure(make_registry):
     (root / "schema/entry.schema.json").write_text("{not json")
     code, out, err = run_cli("check", "--root", str(root))
     assert code == 2 and "schema" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "internal error" not in err and "schema is broken" in err
 
 
 def test_broken_wording_rules_are_a_finding_in_the_rules_file(make_registry):
@@ -128,6 +129,10 @@ def test_broken_wording_rules_are_a_finding_in_the_rules_file(make_registry):
     assert finding["rule"] == "neutrality/rules-file" and "'sh@m' is not a word" in finding["message"]
     code, _, _ = run_cli("check", "--root", str(root), "--no-wording")
     assert code == 0
+    # a command that cannot go on without the rules says where the problem is
+    code, _, err = run_cli("new", "--root", str(root), "--no-input", "--name", "Some Forum")
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+    assert f"schema/neutrality/rules.yaml:{n + 1}:1:" in err and "'sh@m' is not a word" in err
 
 
 def test_internal_error_shows_no_traceback(monkeypatch, capsys, make_registry):

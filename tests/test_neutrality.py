@@ -299,13 +299,13 @@ def test_domain_terms_are_not_flagged(text):
         ("The vendors are alleged criminals.", "The mechanism covers requests in investigations of alleged criminal offences.", "doubt"),
         ("Policymakers would do well to follow the principles.", "The checklist lists actions that economies should consider.", "advocacy"),
         ("Operators must treat it as essential.", "The directive requires operators of essential services to notify incidents.", "advocacy"),
-        ("The group is in the process of drafting a model law.", "The group drafted a model law in 2019.", "relative-time"),
+        ("The group is in the process of drafting a model law.", "The process of drafting the model law took two years, from 2017 to 2019.", "relative-time"),
         ("The programme amounts to digital colonialism.", "The programme trains staff of ministries in Africa.", "loaded-label"),
         # from the third round (the second independent set and the third set's dev half)
         ("Kenya's new law replaces the sectoral rules.", "Kenya's data protection law of 2019 replaces the sectoral rules.", "relative-time"),
         ("The regulator proclaimed in 2015 that coverage was universal.", "The day was proclaimed by the General Assembly in 2006.", "reporting-verb"),
         ("The commission was forced to acknowledge that the targets were missed.", "WIPO acknowledges receipt of each complaint within three days.", "reporting-verb"),
-        ("The report tries to play down the removals.", "The report gives the number of removals by month.", "reporting-verb"),
+        ("The report tries to play down the removals.", "The report breaks removals down by month and plays no part in enforcement.", "reporting-verb"),
         ("The regulator published what it called a 'public consultation'.", "The treaty's preamble refers to the 'digital divide' between countries.", "doubt"),
         ("In theory the regulator acts independently.", "The regulator is independent of the ministry under the 2016 act.", "doubt"),
         ("The foundation was set up by the telecoms lobby.", "The foundation was set up by 14 operators in 2009.", "loaded-label"),
@@ -314,8 +314,11 @@ def test_domain_terms_are_not_flagged(text):
         ("The regulation is frequently cited as a model.", "The regulation was cited in 14 national laws adopted between 2019 and 2023.", "weasel"),
         ("Several states are about to accede to the convention.", "Several states acceded to the convention in 2023.", "relative-time"),
         ("The forum's work has been a turning point for the region.", "The forum's first meeting took place in 2006.", "puffery"),
-        ("The coalition is an exclusive club of wealthy governments.", "The coalition has 38 member governments.", "loaded-label"),
-        ("Every operator would benefit from signing the memorandum.", "Operators that sign the memorandum share traffic data monthly.", "advocacy"),
+        ("The coalition is an exclusive club of wealthy governments.", "The registry operator holds exclusive rights to run the .club domain.", "loaded-label"),
+        ("Every operator would benefit from signing the memorandum.", "Member states will benefit from technical assistance under the programme.", "advocacy"),
+        ("Governments should call on the forum to act.", "The 2016 resolution calls upon Member States to designate a contact point.", "advocacy"),
+        ("It has been criticised for its opacity.", "It has been criticised by the ombudsman in her 2021 report.", "weasel"),
+        ("Many in the technical community feel it is too slow.", "The network has 40 members, most in the Pacific region.", "weasel"),
         ("The 802.3af standard is the current version.", "The 802.3af standard limits the current that a port may supply.", "relative-time"),
         ("A unique forum for the region.", "Device passwords shall be unique and not resettable to a factory default.", "puffery"),
         ("The court's terms were unfair.", "The court ruled in 2018 that the terms were unfair under consumer law.", "evaluative"),
@@ -411,6 +414,13 @@ def test_rule_cues_lower_only_the_named_rules():
     assert ("neutrality/advocacy", "info") in flags and ("neutrality/loaded-label", WARNING) in flags
     flags = {(f.rule, f.severity) for f in scan("Parties must join the rogue coalition.")}
     assert ("neutrality/advocacy", WARNING) in flags
+    # the setting decides which rules a rule cue lowers: none here
+    text = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clauses_lower: []\nrule_cues: [under the agreement]\n")
+    flags = scan("Under the agreement, a landmark.", rules=parse_rules(text, "none.yaml"))
+    assert [(f.match, f.severity) for f in flags] == [("landmark", WARNING)]
+    text = text.replace("rule_clauses_lower: []", "rule_clauses_lower: [neutrality/puffery]")
+    flags = scan("Under the agreement, a landmark. A landmark.", rules=parse_rules(text, "puffery.yaml"))
+    assert [(f.match, f.severity) for f in flags] == [("landmark", INFO), ("landmark", WARNING)]
     bad = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clauses_lower: [neutrality/nothing]\n")
     with pytest.raises(RulesError, match="not a rule of this file"):
         parse_rules(bad, "bad.yaml")
