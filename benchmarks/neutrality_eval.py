@@ -34,6 +34,7 @@ LABELLED = ROOT / "tests" / "data" / "neutrality" / "labelled.tsv"
 INDEPENDENT = ROOT / "tests" / "data" / "neutrality" / "independent.tsv"
 INDEPENDENT2 = ROOT / "tests" / "data" / "neutrality" / "independent2.tsv"
 INDEPENDENT3 = ROOT / "tests" / "data" / "neutrality" / "independent3.tsv"
+INDEPENDENT4 = ROOT / "tests" / "data" / "neutrality" / "independent4.tsv"
 import os  # noqa: E402
 
 
@@ -283,7 +284,8 @@ def main(argv=None) -> int:
     ap.add_argument("--labelled", type=Path, default=LABELLED)
     ap.add_argument("--independent", type=Path, default=INDEPENDENT, help="the first set written by someone who never saw the rules")
     ap.add_argument("--independent2", type=Path, default=INDEPENDENT2, help="the second such set")
-    ap.add_argument("--independent3", type=Path, default=INDEPENDENT3, help="the third such set (its test half is held out)")
+    ap.add_argument("--independent3", type=Path, default=INDEPENDENT3, help="the third such set")
+    ap.add_argument("--independent4", type=Path, default=INDEPENDENT4, help="the fourth such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -295,7 +297,7 @@ def main(argv=None) -> int:
         print(f"neutrality_eval: {exc}", file=sys.stderr)
         return 2
 
-    for path in (args.labelled, args.independent, args.independent2, args.independent3):
+    for path in (args.labelled, args.independent, args.independent2, args.independent3, args.independent4):
         report_labelled(path, rs, errors=args.errors == "dev")
 
     wnc = args.wnc
