@@ -322,6 +322,12 @@ def test_domain_terms_are_not_flagged(text):
         ("The 802.3af standard is the current version.", "The 802.3af standard limits the current that a port may supply.", "relative-time"),
         ("A unique forum for the region.", "Device passwords shall be unique and not resettable to a factory default.", "puffery"),
         ("The court's terms were unfair.", "The court ruled in 2018 that the terms were unfair under consumer law.", "evaluative"),
+        # from the fourth set's dev half
+        ("The forum met last year in Vilnius.", "In the last year of its first mandate, 2010, the forum met in Vilnius.", "relative-time"),
+        ("The registry will soon freeze the name.", "The registry freezes the name as soon as a complaint is filed.", "relative-time"),
+        ("The company's reports, such as they are, give totals.", "The company's reports, such as the 2021 one, give totals.", "doubt"),
+        ("The figures, if they are to be believed, show growth.", "The figures, which the 2020 audit confirmed, show growth.", "doubt"),
+        ("The vendor is an alleged fraudster.", "The procedure lets the alleged infringer file a counter-notice.", "doubt"),
     ],
 )
 def test_judgement_flagged_where_a_term_or_rule_is_not(biased, neutral, rule):
@@ -424,6 +430,22 @@ def test_rule_cues_lower_only_the_named_rules():
     bad = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clauses_lower: [neutrality/nothing]\n")
     with pytest.raises(RulesError, match="not a rule of this file"):
         parse_rules(bad, "bad.yaml")
+
+
+@pytest.mark.parametrize(
+    "text, severity",
+    [
+        # what the relative-time suggestion asks for: tied to a date, it does not go stale
+        ("As of March 2025, the current chair is Ana Lima.", INFO),
+        ("The current chair, as at 30 June 2026, is Ana Lima.", INFO),
+        # no year after the anchor, or the year in another sentence
+        ("As of now, the current chair is Ana Lima.", WARNING),
+        ("The current chair is Ana Lima. As of 2025 the forum had 40 members.", WARNING),
+    ],
+)
+def test_a_time_anchor_with_a_year_lowers_relative_time_in_its_sentence(text, severity):
+    (f,) = [f for f in scan(text) if f.match == "current"]
+    assert f.severity == severity
 
 
 def test_minimal_rules_file(tmp_path):

@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE = 1, 2, 4, 8, 16, 32
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, ANCHOR = 1, 2, 4, 8, 16, 32, 64
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -118,6 +118,10 @@ class RuleSet:
     # and the rules whose flags are lowered to info in the rest of that sentence
     rule_cues: list = field(default_factory=list)
     rule_clause_rules: frozenset = frozenset()
+    # phrases that tie a sentence to a date when a year follows ("As of March 2025, ..."),
+    # and the rules whose flags are lowered to info in that sentence
+    time_anchors: list = field(default_factory=list)
+    time_anchor_rules: frozenset = frozenset()
     scare_quote_max_words: int = 3
     quoted_sources: list = field(default_factory=list)
     word_classes: dict = field(default_factory=dict)
@@ -384,7 +388,18 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         fail([], "the rules file must be a mapping with `version` and `rules`")
     if data.get("version") != 1:
         fail(["version"] if "version" in data else [], "`version: 1` is required")
-    known = {"version", "settings", "exempt", "attribution_cues", "reporting_cues", "rule_cues", "quoted_sources", "word_classes", "rules"}
+    known = {
+        "version",
+        "settings",
+        "exempt",
+        "attribution_cues",
+        "reporting_cues",
+        "rule_cues",
+        "time_anchors",
+        "quoted_sources",
+        "word_classes",
+        "rules",
+    }
     for k in data:
         if k not in known:
             fail([k], f"unknown key `{k}` (expected one of: {', '.join(sorted(known))})")
@@ -401,6 +416,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     rule_clause_rules = settings.get("rule_clauses_lower", ["neutrality/advocacy"])
     if not isinstance(rule_clause_rules, list) or not all(isinstance(x, str) for x in rule_clause_rules):
         fail(["settings", "rule_clauses_lower"], "`rule_clauses_lower` must be a list of rule ids")
+    time_anchor_rules = settings.get("time_anchors_lower", ["neutrality/relative-time"])
+    if not isinstance(time_anchor_rules, list) or not all(isinstance(x, str) for x in time_anchor_rules):
+        fail(["settings", "time_anchors_lower"], "`time_anchors_lower` must be a list of rule ids")
     max_words = settings.get("scare_quote_max_words", 3)
     if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
         fail(["settings", "scare_quote_max_words"], "`scare_quote_max_words` must be a whole number >= 0")
@@ -421,11 +439,13 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     attribution = string_list("attribution_cues")
     reporting = string_list("reporting_cues")
     rule_cues = string_list("rule_cues")
+    time_anchors = string_list("time_anchors")
     sources = string_list("quoted_sources")
     for key, cues in (
         ("attribution_cues", attribution),
         ("reporting_cues", reporting),
         ("rule_cues", rule_cues),
+        ("time_anchors", time_anchors),
         ("quoted_sources", sources),
     ):
         for i, cue in enumerate(cues):
@@ -556,10 +576,11 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
                 )
             )
 
-    if "rule_clauses_lower" in settings:
-        for x in rule_clause_rules:
-            if x not in seen_ids:
-                fail(["settings", "rule_clauses_lower"], f"`rule_clauses_lower` names {x!r}, which is not a rule of this file")
+    for key, named in (("rule_clauses_lower", rule_clause_rules), ("time_anchors_lower", time_anchor_rules)):
+        if key in settings:
+            for x in named:
+                if x not in seen_ids:
+                    fail(["settings", key], f"`{key}` names {x!r}, which is not a rule of this file")
     rs = RuleSet(
         path=path,
         rules=rules,
@@ -573,6 +594,8 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         reported_clauses=reported,
         rule_cues=rule_cues,
         rule_clause_rules=frozenset(rule_clause_rules),
+        time_anchors=time_anchors,
+        time_anchor_rules=frozenset(time_anchor_rules),
         scare_quote_max_words=max_words,
     )
     _compile(rs)
@@ -641,6 +664,7 @@ def _compile(rs: RuleSet) -> None:
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
         ("rule", rs.rule_cues),
+        ("anchor", rs.time_anchors),
         ("source", rs.quoted_sources),
     ):
         for cue in cues:
@@ -658,7 +682,7 @@ def _compile(rs: RuleSet) -> None:
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "anchor": ANCHOR}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next
