@@ -267,6 +267,18 @@ def test_attributed_quote_mode_lower_keeps_an_info_flag(tmp_path):
         "The checklist was last revised in 2019.",
         "Since 2009, the forum has met annually.",
         "The mechanism addresses the Internet as critical information infrastructure.",
+        # terms of art and plain wording a helper found flagged (latest round)
+        "The centre is dedicated to research on routing security.",
+        "The rights enshrined in the Charter apply online.",
+        "Special rapporteurs send urgent appeals in urgent situations.",
+        "The law bans imposing fees on users.",
+        "In the regulation, the term 'provider' is understood to mean any hosting service.",
+        "The proposal was considered by the Council in 2019.",
+        "Incidents are reported to the CSIRT within 24 hours.",
+        "The forum covers Africa, in particular the Sahel.",
+        "Operators must report incidents having a significant impact on their services.",
+        "Under the regulation, controllers must act without undue delay when a breach affects the vital interests of the data subject.",
+        "The standard requires perfect forward secrecy and authoritative name servers signed with DNSSEC.",
     ],
 )
 def test_domain_terms_are_not_flagged(text):
