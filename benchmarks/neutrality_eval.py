@@ -35,6 +35,7 @@ INDEPENDENT = ROOT / "tests" / "data" / "neutrality" / "independent.tsv"
 INDEPENDENT2 = ROOT / "tests" / "data" / "neutrality" / "independent2.tsv"
 INDEPENDENT3 = ROOT / "tests" / "data" / "neutrality" / "independent3.tsv"
 INDEPENDENT4 = ROOT / "tests" / "data" / "neutrality" / "independent4.tsv"
+INDEPENDENT5 = ROOT / "tests" / "data" / "neutrality" / "independent5.tsv"
 import os  # noqa: E402
 
 
@@ -285,7 +286,8 @@ def main(argv=None) -> int:
     ap.add_argument("--independent", type=Path, default=INDEPENDENT, help="the first set written by someone who never saw the rules")
     ap.add_argument("--independent2", type=Path, default=INDEPENDENT2, help="the second such set")
     ap.add_argument("--independent3", type=Path, default=INDEPENDENT3, help="the third such set")
-    ap.add_argument("--independent4", type=Path, default=INDEPENDENT4, help="the fourth such set (its test half is held out)")
+    ap.add_argument("--independent4", type=Path, default=INDEPENDENT4, help="the fourth such set")
+    ap.add_argument("--independent5", type=Path, default=INDEPENDENT5, help="the fifth such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -297,7 +299,14 @@ def main(argv=None) -> int:
         print(f"neutrality_eval: {exc}", file=sys.stderr)
         return 2
 
-    for path in (args.labelled, args.independent, args.independent2, args.independent3, args.independent4):
+    for path in (
+        args.labelled,
+        args.independent,
+        args.independent2,
+        args.independent3,
+        args.independent4,
+        args.independent5,
+    ):
         report_labelled(path, rs, errors=args.errors == "dev")
 
     wnc = args.wnc
