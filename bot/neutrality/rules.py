@@ -150,6 +150,18 @@ class RuleSet:
         return re.compile(r"\b" + _trie_regex(self.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
 
     @cached_property
+    def exempt_punctuated_markers(self) -> tuple:
+        """The words of each punctuated exempt phrase, lower-cased and longest first: a
+        text can contain the phrase only if it contains all of them, so the regex (slow:
+        a pass over the whole text) runs only on texts that do."""
+        out = []
+        for phrase in self.exempt_punctuated:
+            words = sorted(set(re.findall(r"[^\W_]+", phrase.lower())), key=len, reverse=True)
+            if words:
+                out.append(tuple(words))
+        return tuple(out)
+
+    @cached_property
     def exempt_punctuated_re(self) -> re.Pattern | None:
         return phrases_regex(self.exempt_punctuated)
 

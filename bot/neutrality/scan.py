@@ -489,8 +489,14 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             anchors.append(s)
     if not candidates and not quotes:
         return []
-    if rs.exempt_punctuated_re is not None:
-        exempt += _spans(rs.exempt_punctuated_re, text)
+    # Exempt phrases with punctuation ("cruel, inhuman or degrading treatment") need a
+    # regex over the whole text: run it only when a flag is about to be kept, and only if
+    # the text has every word of such a phrase.
+    punctuated_pending = bool(rs.exempt_punctuated)
+
+    def add_punctuated():
+        if any(all(w in low for w in words) for words in rs.exempt_punctuated_markers):
+            exempt.extend(_spans(rs.exempt_punctuated_re, text))
     if proper_names:
         if isinstance(proper_names, str):
             proper_names = (proper_names,)
@@ -544,6 +550,9 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 if best is None:
                     continue
             term, e = best
+        if punctuated_pending:
+            punctuated_pending = False
+            add_punctuated()
         if exempt and _inside(exempt, s, e):
             continue
         if text[s].isupper() and not term.in_names and _looks_like_name(text, s, e):
@@ -578,6 +587,9 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                     continue
                 if attributed_quote(s, e):
                     continue
+                if punctuated_pending:
+                    punctuated_pending = False
+                    add_punctuated()
                 if exempt and _inside(exempt, s, e):
                     continue
                 if any(f.start < e and s < f.end for f in flags):
