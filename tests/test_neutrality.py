@@ -453,11 +453,22 @@ def test_rule_cues_lower_only_the_named_rules():
         # no year after the anchor, or the year in another sentence
         ("As of now, the current chair is Ana Lima.", WARNING),
         ("The current chair is Ana Lima. As of 2025 the forum had 40 members.", WARNING),
+        ("As of 31.12.2024 the current chair is Ana Lima.", INFO),
+        ("As of the end of the third quarter of 2025, the current chair is Ana Lima.", INFO),
+        # a past date is not an anchor; nor is "such as at", nor a clock time
+        ("At the time of its founding in 2009 the forum had 12 members; the current chair is Ana Lima.", WARNING),
+        ("The current chair spoke, such as at the 2019 meeting.", WARNING),
+        ("As at 1800 hours the current chair spoke.", WARNING),
     ],
 )
 def test_a_time_anchor_with_a_year_lowers_relative_time_in_its_sentence(text, severity):
     (f,) = [f for f in scan(text) if f.match == "current"]
     assert f.severity == severity
+
+
+@pytest.mark.parametrize("text, match", [("The forum is hosted by the ministry, as at present.", "at present"), ("The group has met more often as of late.", "of late")])
+def test_a_time_anchor_does_not_hide_a_term_that_starts_inside_it(text, match):
+    assert [(f.match, f.severity) for f in scan(text)] == [(match, WARNING)]
 
 
 def test_minimal_rules_file(tmp_path):

@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, ANCHOR = 1, 2, 4, 8, 16, 32, 64
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE = 1, 2, 4, 8, 16, 32
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -148,6 +148,13 @@ class RuleSet:
         (`word_scan`), which gives the same matches, and needs this regex only for a
         rules file with a phrase that starts or ends with an apostrophe."""
         return re.compile(r"\b" + _trie_regex(self.kinds).replace(re.escape(" "), SEP) + r"(?!\w)")
+
+    @cached_property
+    def time_anchor_re(self) -> re.Pattern | None:
+        """The `time_anchors` phrases, searched only in the sentence of a relative-time
+        flag that is about to be kept (not in the phrase scan: an anchor found there
+        would hide a term that starts inside it, "as at present")."""
+        return phrases_regex(self.time_anchors)
 
     @cached_property
     def exempt_punctuated_markers(self) -> tuple:
@@ -676,7 +683,6 @@ def _compile(rs: RuleSet) -> None:
         ("attribution", rs.attribution_cues),
         ("reporting", rs.reporting_cues),
         ("rule", rs.rule_cues),
-        ("anchor", rs.time_anchors),
         ("source", rs.quoted_sources),
     ):
         for cue in cues:
@@ -694,7 +700,7 @@ def _compile(rs: RuleSet) -> None:
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "anchor": ANCHOR}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next

@@ -10,7 +10,7 @@ from itertools import compress, islice
 
 from bot.findings import INFO
 
-from .rules import ANCHOR, ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -311,7 +311,7 @@ def _find_quotes(text):
 
 
 # A year within a few words after a time anchor: "as of 30 June 2026", "as at March 2025".
-_YEAR_AFTER = re.compile(r"[^.;!?\n]{0,20}?(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
+_YEAR_AFTER = re.compile(r"[^;!?\n]{0,40}?(?<!\d)(?:1[89]|2[01])\d\d(?![\d:]| ?(?:hours|hrs|h\b|GMT|UTC))")
 
 _FIRST_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
@@ -467,7 +467,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     # Sort the phrases found by kind.
     kinds = rs.kinds
-    candidates, exempt, cues, reporting, sources, rule_clauses, anchors = [], [], [], [], [], [], []
+    candidates, exempt, cues, reporting, sources, rule_clauses = [], [], [], [], [], []
     for hit in hits:
         s, e, g = hit
         kind = kinds.get(g, 0)
@@ -485,8 +485,6 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             sources.append(e)
         if kind & RULE:
             rule_clauses.append(e)
-        if kind & ANCHOR and _YEAR_AFTER.match(text, e):
-            anchors.append(s)
     if not candidates and not quotes:
         return []
     # Exempt phrases with punctuation ("cruel, inhuman or degrading treatment") need a
@@ -527,12 +525,23 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                     return True
         return False
 
+    dated = {}  # sentence start -> has a time anchor with a year
+
     def dated_sentence(s):
-        """Is there a time anchor followed by a year ("As of March 2025") in the sentence
-        of `s`, before or after it?"""
+        """Is there a time anchor followed by a year ("As of March 2025", "as at 31 Dec.
+        2024") in the sentence of `s`, before or after it?"""
         start = _sentence_start(bounds, s)
-        end = _sentence_end(text, s)
-        return any(start <= a and (end is None or a < end) for a in anchors)
+        if start not in dated:
+            end = _sentence_end(text, s) or len(text)
+            found = False
+            for m in rs.time_anchor_re.finditer(text, start, end):
+                if low[max(0, m.start() - 5) : m.start()].rstrip() in ("such", "same"):
+                    continue  # "such as at the 2019 meeting", "the same as at ..."
+                if _YEAR_AFTER.match(text, m.end(), end):
+                    found = True
+                    break
+            dated[start] = found
+        return dated[start]
 
     reported = rs.reported_clauses != "keep" and reporting
     unconditional = rs.unconditional
@@ -568,7 +577,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             severity = INFO
         elif rule_clauses and rule_id in rs.rule_clause_rules and in_clause(rule_clauses, s):
             severity = INFO
-        elif anchors and rule_id in rs.time_anchor_rules and dated_sentence(s):
+        elif rule_id in rs.time_anchor_rules and rs.time_anchors and dated_sentence(s):
             severity = INFO
         match = text[s:e]
         message = match.join(message) if isinstance(message, tuple) else message.format(match=match)
