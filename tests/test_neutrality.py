@@ -439,6 +439,9 @@ def test_rule_cues_lower_only_the_named_rules():
     text = text.replace("rule_clauses_lower: []", "rule_clauses_lower: [neutrality/puffery]")
     flags = scan("Under the agreement, a landmark. A landmark.", rules=parse_rules(text, "puffery.yaml"))
     assert [(f.match, f.severity) for f in flags] == [("landmark", INFO), ("landmark", WARNING)]
+    typo = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clause_lower: []\n")
+    with pytest.raises(RulesError, match="unknown setting `rule_clause_lower`"):
+        parse_rules(typo, "typo.yaml")
     bad = MINIMAL.replace("version: 1\n", "version: 1\nsettings:\n  rule_clauses_lower: [neutrality/nothing]\n")
     with pytest.raises(RulesError, match="not a rule of this file"):
         parse_rules(bad, "bad.yaml")

@@ -426,6 +426,10 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     settings = data.get("settings") or {}
     if not isinstance(settings, dict):
         fail(["settings"], "`settings` must be a mapping")
+    known_settings = ("attributed_quotes", "reported_clauses", "rule_clauses_lower", "time_anchors_lower", "scare_quote_max_words")
+    for k in settings:
+        if k not in known_settings:
+            fail(["settings", k], f"unknown setting `{k}` (expected one of: {', '.join(known_settings)})")
     attributed = settings.get("attributed_quotes", "drop")
     if attributed not in ATTRIBUTED_MODES:
         fail(["settings", "attributed_quotes"], f"`attributed_quotes` must be one of {', '.join(ATTRIBUTED_MODES)}")
