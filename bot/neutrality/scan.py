@@ -311,6 +311,7 @@ def _find_quotes(text):
 
 
 # A year within a few words after a time anchor: "as of 30 June 2026", "as at March 2025".
+_DIGIT = re.compile(r"\d")
 _YEAR_AFTER = re.compile(r"[^;!?\n]{0,40}?(?<!\d)(?:1[89]|2[01])\d\d(?![\d:]| ?(?:hours|hrs|h\b|GMT|UTC))")
 
 _FIRST_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
@@ -534,7 +535,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         if start not in dated:
             end = _sentence_end(text, s) or len(text)
             found = False
-            for m in rs.time_anchor_re.finditer(text, start, end):
+            # (no year without a digit: most sentences end here)
+            for m in rs.time_anchor_re.finditer(text, start, end) if _DIGIT.search(text, start, end) else ():
                 if low[max(0, m.start() - 5) : m.start()].rstrip() in ("such", "same"):
                     continue  # "such as at the 2019 meeting", "the same as at ..."
                 if _YEAR_AFTER.match(text, m.end(), end):
