@@ -88,6 +88,18 @@ def _mutations():
     return st.lists(st.tuples(fields, st.one_of(values, st.just("__delete__"))), min_size=1, max_size=3)
 
 
+def _mutated(changes):
+    """The example entry's data with the (field, value) changes applied ("__delete__"
+    removes the field)."""
+    data = json.loads(json.dumps(load_text("entries/example-entry.yaml", entry_text()).data))
+    for name, value in changes:
+        if value == "__delete__":
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
 def test_fast_schema_has_its_definitions_in_line(ctx):
     converted = fastcheck._fast_schema(ctx.schema)
     body = {k: v for k, v in converted.items() if k != "$defs"}
@@ -103,13 +115,7 @@ def test_definitions_in_line_give_the_same_answers(ctx, changes):
 
     from bot.schema import _check_date, _check_uri
 
-    base = load_text("entries/example-entry.yaml", entry_text()).data
-    data = json.loads(json.dumps(base))
-    for name, value in changes:
-        if value == "__delete__":
-            data.pop(name, None)
-        else:
-            data[name] = value
+    data = _mutated(changes)
     kept = _with_refs(ctx.schema)
     with_refs = fastjsonschema.compile(kept, formats={"date": _check_date, "uri": _check_uri}, use_default=False, detailed_exceptions=False)
     try:
@@ -133,13 +139,7 @@ def _with_refs(schema):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=_mutations())
 def test_fast_validator_never_accepts_what_jsonschema_rejects(ctx, changes):
-    base = load_text("entries/example-entry.yaml", entry_text()).data
-    data = json.loads(json.dumps(base))
-    for name, value in changes:
-        if value == "__delete__":
-            data.pop(name, None)
-        else:
-            data[name] = value
+    data = _mutated(changes)
     validator = fastcheck.fast_validator(ctx)
     errors = list(ctx.validator.iter_errors(data))
     if validator.ok(data):
