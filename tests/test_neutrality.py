@@ -240,6 +240,24 @@ def test_reported_clause_is_lowered_to_info():
     assert ("neutrality/reporting-verb", WARNING) in [(f.rule, f.severity) for f in flags]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The secretariat stated that from 1 Jan. 2025 members should join the network.",
+        "The report stated that under Art. 5 members should join the network.",
+        "The delegation stated that U.S. agencies should join the network.",
+        "The chair stated that Dr. Amani should join the board.",
+    ],
+)
+def test_an_abbreviation_does_not_end_a_reported_clause(text):
+    assert [(f.rule, f.severity) for f in scan(text)] == [("neutrality/advocacy", INFO)]
+
+
+def test_a_reported_clause_ends_with_its_sentence():
+    text = "The secretariat stated it in Jan. 2024. Members should join the network."
+    assert [(f.rule, f.severity) for f in scan(text)] == [("neutrality/advocacy", WARNING)]
+
+
 def test_attributed_quote_mode_lower_keeps_an_info_flag(tmp_path):
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8").replace("attributed_quotes: drop", "attributed_quotes: lower")
     rs = parse_rules(text, "lowered.yaml")
@@ -462,6 +480,11 @@ def test_rule_cues_lower_only_the_named_rules():
         ("At the time of its founding in 2009 the forum had 12 members; the current chair is Ana Lima.", WARNING),
         ("The current chair spoke, such as at the 2019 meeting.", WARNING),
         ("As at 1800 hours the current chair spoke.", WARNING),
+        # an abbreviated month does not end the sentence; a full stop before a capital does
+        ("As of 1 Jan. 2025 the current chair is Ana Lima.", INFO),
+        ("As of Sept. 2025 the current chair is Ana Lima.", INFO),
+        ("The forum met in Jan. The current chair is Ana Lima, as of 2025.", INFO),
+        ("As of Jan. 2025 the forum had 40 members. The current chair is Ana Lima.", WARNING),
     ],
 )
 def test_a_time_anchor_with_a_year_lowers_relative_time_in_its_sentence(text, severity):

@@ -68,11 +68,46 @@ _QUOTE_RES = (
     # tokenised possessive " ' s ".
     ("'", re.compile(r"'(?!\s*s\b)([^'\n]{1,400}?)'(?!\w)")),
 )
-_PUNCT = re.compile(r"[.!?;\n]")
 _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
-# The same test as one regex: a stop followed by a character of _AFTER_END or the end.
-_SENTENCE_STOP = re.compile("[.!?;](?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n")
-_SENTENCE_END = re.compile(r"[.!?;]+(?=[\s\"'\u201d\u2019)\]]|$)|\n")
+# A full stop right after one of these words (any case) or after a single letter other
+# than "I" abbreviates, it does not end the sentence: "1 Jan. 2025", "Art. 5", "e.g. the",
+# "U.S. agencies", "Dr. Amani", "et al. (2024)".
+_ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec art arts no nos para paras sec pp vol "
+    "ch fig cf vs approx ca al mr mrs ms dr prof st".split()
+)
+_ABBREVIATION_LETTERS = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _abbreviation_lookbehinds() -> str:
+    """The `_ABBREVIATIONS` rule as negative lookbehinds before a full stop, one per word
+    length (a lookbehind has a fixed width). Each letter is spelt [xX], not with the
+    IGNORECASE flag, which would also take the long s and the Kelvin sign for s and k."""
+    by_len = {}
+    for word in sorted(_ABBREVIATIONS):
+        by_len.setdefault(len(word), []).append("".join(f"[{c}{c.upper()}]" for c in word))
+    parts = [f"(?<!\\b(?:{'|'.join(words)}))" for _, words in sorted(by_len.items())]
+    letters = "".join(sorted(_ABBREVIATION_LETTERS))
+    return "".join(parts) + f"(?<!\\b[{letters}])"
+
+
+def _abbreviation_before(text: str, i: int) -> bool:
+    """Is the full stop at text[i] an abbreviation's (see `_ABBREVIATIONS`)? The word
+    before it is the run of word characters (\\w: str.isalnum() or "_") that ends at i."""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+        j -= 1
+    word = text[j:i]
+    if len(word) == 1:
+        return word in _ABBREVIATION_LETTERS
+    return word.isascii() and word.lower() in _ABBREVIATIONS
+
+
+# Where a sentence ends: after . ! ? ; followed by a character of _AFTER_END or the end
+# of the text (a full stop only when it ends no abbreviation), and after a line break.
+_SENTENCE_STOP = re.compile(
+    "(?:" + _abbreviation_lookbehinds() + "\\.|[!?;])(?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n"
+)
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
 _NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
@@ -156,7 +191,7 @@ def _start_before(text: str, pos: int) -> int | None:
     budget = 16
     for ch in ".!?;":
         i = text.rfind(ch, 0, pos)
-        while i > best and i + 1 < n and text[i + 1] not in _AFTER_END:
+        while i > best and ((i + 1 < n and text[i + 1] not in _AFTER_END) or (ch == "." and _abbreviation_before(text, i))):
             budget -= 1
             if not budget:
                 return None
@@ -251,7 +286,9 @@ def _local_sentence_start(text: str, s: int, window: int = 200) -> int:
     best = -1
     for ch in ".!?;\n":
         i = text.rfind(ch, lo, s)
-        while i > best and ch != "\n" and i + 1 < len(text) and text[i + 1] not in _AFTER_END:
+        while i > best and ch != "\n" and (
+            (i + 1 < len(text) and text[i + 1] not in _AFTER_END) or (ch == "." and _abbreviation_before(text, i))
+        ):
             i = text.rfind(ch, lo, i)
         if i > best:
             best = i
@@ -635,7 +672,7 @@ def _attributed(low: str, quote, bounds, cues, sources) -> bool:
                 return True
         if e <= a <= e + 60:
             between = low[e:a]
-            if not _SENTENCE_END.search(between) and len(_WORDS.findall(between)) <= 4:
+            if not _SENTENCE_STOP.search(low, e, a) and len(_WORDS.findall(between)) <= 4:
                 return True
     for b in sources:
         if b <= s and not low[b:s].strip(" \t,:"):
