@@ -36,6 +36,7 @@ INDEPENDENT2 = ROOT / "tests" / "data" / "neutrality" / "independent2.tsv"
 INDEPENDENT3 = ROOT / "tests" / "data" / "neutrality" / "independent3.tsv"
 INDEPENDENT4 = ROOT / "tests" / "data" / "neutrality" / "independent4.tsv"
 INDEPENDENT5 = ROOT / "tests" / "data" / "neutrality" / "independent5.tsv"
+INDEPENDENT6 = ROOT / "tests" / "data" / "neutrality" / "independent6.tsv"
 import os  # noqa: E402
 
 
@@ -288,6 +289,7 @@ def main(argv=None) -> int:
     ap.add_argument("--independent3", type=Path, default=INDEPENDENT3, help="the third such set")
     ap.add_argument("--independent4", type=Path, default=INDEPENDENT4, help="the fourth such set")
     ap.add_argument("--independent5", type=Path, default=INDEPENDENT5, help="the fifth such set (its test half is held out)")
+    ap.add_argument("--independent6", type=Path, default=INDEPENDENT6, help="the sixth such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -306,6 +308,7 @@ def main(argv=None) -> int:
         args.independent3,
         args.independent4,
         args.independent5,
+        args.independent6,
     ):
         report_labelled(path, rs, errors=args.errors == "dev")
 
