@@ -216,6 +216,44 @@ def test_quotation_attributed_to_a_document_is_dropped():
     assert scan('The 2016 resolution "urges Member States to join" the convention.') == []
 
 
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        # the second quotation has the source of the first, in the same sentence
+        ('The declaration "welcomes" the report and "encourages" members to act.', []),
+        ('The declaration "welcomes" the report. The "reform" was slow.', ['"reform"']),
+        ('The "reform" was slow and the declaration "welcomes" it.', ['"reform"']),
+        ('The "reform" was slow, the "review" late and the declaration "welcomes" it.', ['"reform"', '"review"']),
+        # a term that a named law defines
+        ('A "trusted flagger" under the Digital Services Act is an entity.', []),
+        ('A "trusted flagger" under the DSA is an entity.', []),
+        ('A "gatekeeper" in the Regulation on Contestable and Fair Markets is a platform.', []),
+        ('The "reform" in the UN was slow.', ['"reform"']),
+        ('The "reform" under the new government was slow.', ['"reform"']),
+        # a classification is its source's: "The report classifies ... as"
+        ('The report classifies 14 countries as "not free" under its own methodology.', []),
+        ('The country is "not free" by any measure.', ['"not free"']),
+    ],
+)
+def test_quotations_attributed_by_their_sentence(text, flagged):
+    assert [f.match for f in scan(text) if f.rule == "neutrality/doubt"] == flagged
+
+
+def test_many_quotations_and_cues_are_scanned_whole():
+    """A text of thousands of quotations, cues and exempt phrases gives one flag per unit
+    (the bisect paths: benchmarks/neutrality_hostile.py measures that they stay linear)."""
+    assert len(scan('The "reform" and ' * 3000)) == 3000
+    assert scan('He said "reform" and ' * 3000) == []
+    flags = scan("best practice landmark " * 3000)
+    assert len(flags) == 3000 and {f.match for f in flags} == {"landmark"}
+    flags = scan("X stated that it should. " * 3000)
+    assert len(flags) == 3000 and {f.severity for f in flags} == {INFO}
+    flags = scan("As of 2020 it is currently. " * 3000)
+    assert len(flags) == 3000 and {f.severity for f in flags} == {INFO}
+    flags = scan("Under Article 5, states should. " * 3000)
+    assert len(flags) == 3000 and {f.severity for f in flags} == {INFO}
+
+
 def test_unattributed_quotation_is_the_registry_voice():
     assert "neutrality/puffery" in rules_of('The network is "a landmark achievement for the whole region".')
 
@@ -442,6 +480,49 @@ def test_in_names_flags_a_capitalised_label():
     assert scan("The Landmark Forum met.", rules=parse_rules(MINIMAL, "plain.yaml")) == []
     with pytest.raises(RulesError, match="in_names"):
         parse_rules(MINIMAL.replace("      - landmark", "      - term: landmark\n        in_names: maybe"), "bad.yaml")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Under Article 52 of the regulation, each authority shall act with complete independence.", [("shall act", INFO)]),
+        ("Pursuant to the charter, members should meet yearly.", [("should", INFO)]),
+        ("Each authority shall act with complete independence.", [("shall act", WARNING)]),
+    ],
+)
+def test_a_numbered_provision_opens_a_rule(text, expected):
+    assert [(f.match, f.severity) for f in scan(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("The programme delivered tangible and lasting improvements in the region.", "neutrality/puffery"),
+        ("The programme left lasting improvements in the region.", "neutrality/puffery"),
+        ("A telling omission for a code on data portability.", "neutrality/editorialising"),
+        ("Stakeholders have expressed concern that the period was short.", "neutrality/weasel"),
+        ("Critics voiced doubts about the plan.", "neutrality/weasel"),
+        ("The law hands the ministry sweeping powers.", "neutrality/loaded-label"),
+        ("Its effect, if there has been any, was never measured.", "neutrality/doubt"),
+        ("Platforms have a responsibility to publish their rules.", "neutrality/advocacy"),
+        ("States bear a special responsibility for the network.", "neutrality/advocacy"),
+    ],
+)
+def test_round_six_terms(text, rule):
+    assert rule in rules_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The report gives the telling of its history in three parts.",
+        "Fees, if any, are set by the board.",
+        "Extradition applies where the alleged conduct is punishable in both states.",
+        "The ombudsman reviews alleged acts of maladministration.",
+    ],
+)
+def test_round_six_neutral_cases(text):
+    assert scan(text) == []
 
 
 def test_rule_cues_lower_only_the_named_rules():

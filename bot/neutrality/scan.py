@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import accumulate, compress, islice
 
 from bot.findings import INFO
 
@@ -80,15 +80,18 @@ _ABBREVIATION_LETTERS = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 
 def _abbreviation_lookbehinds() -> str:
-    """The `_ABBREVIATIONS` rule as negative lookbehinds before a full stop, one per word
-    length (a lookbehind has a fixed width). Each letter is spelt [xX], not with the
-    IGNORECASE flag, which would also take the long s and the Kelvin sign for s and k."""
+    """The `_ABBREVIATIONS` rule as negative lookbehinds after a full stop (they end with
+    it), one per word length (a lookbehind has a fixed width). Each letter is spelt [xX],
+    not with the IGNORECASE flag, which would also take the long s and the Kelvin sign
+    for s and k. They come after the stop, so that each branch of _SENTENCE_STOP starts
+    with its character and the regex engine skips to the next stop character (with the
+    lookbehinds first, it tried them at every position of the text)."""
     by_len = {}
     for word in sorted(_ABBREVIATIONS):
         by_len.setdefault(len(word), []).append("".join(f"[{c}{c.upper()}]" for c in word))
-    parts = [f"(?<!\\b(?:{'|'.join(words)}))" for _, words in sorted(by_len.items())]
+    parts = [f"(?<!\\b(?:{'|'.join(words)})\\.)" for _, words in sorted(by_len.items())]
     letters = "".join(sorted(_ABBREVIATION_LETTERS))
-    return "".join(parts) + f"(?<!\\b[{letters}])"
+    return "".join(parts) + f"(?<!\\b[{letters}]\\.)"
 
 
 def _abbreviation_before(text: str, i: int) -> bool:
@@ -105,9 +108,8 @@ def _abbreviation_before(text: str, i: int) -> bool:
 
 # Where a sentence ends: after . ! ? ; followed by a character of _AFTER_END or the end
 # of the text (a full stop only when it ends no abbreviation), and after a line break.
-_SENTENCE_STOP = re.compile(
-    "(?:" + _abbreviation_lookbehinds() + "\\.|[!?;])(?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)|\n"
-)
+_STOP_FOLLOWS = "(?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)"
+_SENTENCE_STOP = re.compile("\\." + _abbreviation_lookbehinds() + _STOP_FOLLOWS + "|[!?;]" + _STOP_FOLLOWS + "|\n")
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
 _NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
@@ -128,11 +130,22 @@ def _lower_same_length(text: str) -> str:
 class _Bounds:
     """Sentence start offsets, computed on first use (most texts never need them)."""
 
-    __slots__ = ("text", "_starts")
+    __slots__ = ("text", "_starts", "_local_left")
 
     def __init__(self, text):
         self.text = text
         self._starts = None
+        self._local_left = 16
+
+    def local(self) -> bool:
+        """May this look-up search around its position (a few rfind, one search) instead
+        of splitting the whole text? Yes for the first 16: most texts need a few. A text
+        that needs more is split once, since each local search may run over the whole
+        text when it has few stops (a hostile text would cost n * n)."""
+        if self._starts is not None:
+            return False
+        self._local_left -= 1
+        return self._local_left >= 0
 
     @property
     def starts(self):
@@ -153,7 +166,7 @@ _MATCH_END = re.Match.end
 def _sentence_of(bounds, pos) -> tuple[int, int | None]:
     """(start, end) of the sentence around `pos`; end is None for the last sentence."""
     if isinstance(bounds, _Bounds):
-        if bounds._starts is None:
+        if bounds.local():
             # Around `pos` only, not the whole text: the same answer (the last start at
             # or before `pos`, the first after it), found with a few rfind and one search.
             start = _start_before(bounds.text, pos)
@@ -169,18 +182,22 @@ def _sentence_of(bounds, pos) -> tuple[int, int | None]:
 
 def _sentence_start(bounds: _Bounds, pos: int) -> int:
     """The start of the sentence around `pos` (as `_sentence_of`)."""
-    if bounds._starts is None:
+    if bounds.local():
         start = _start_before(bounds.text, pos)
         if start is not None:
             return start
     return _sentence_of(bounds, pos)[0]
 
 
-def _sentence_end(text: str, pos: int) -> int | None:
+def _sentence_end(bounds: _Bounds, pos: int) -> int | None:
     """The end of the sentence around `pos` (as `_sentence_of`: the first sentence start
     after `pos`, None for the last sentence)."""
-    m = _SENTENCE_STOP.search(text, pos)
-    return m.end() if m else None
+    if bounds.local():
+        m = _SENTENCE_STOP.search(bounds.text, pos)
+        return m.end() if m else None
+    starts = bounds.starts
+    i = bisect_right(starts, pos)
+    return starts[i] if i < len(starts) else None
 
 
 def _start_before(text: str, pos: int) -> int | None:
@@ -330,9 +347,36 @@ def _inside(spans, s, e) -> bool:
     return False
 
 
+class _Spans:
+    """Does [s, e) overlap one of many spans? A bisect on the spans sorted by start, and
+    the largest end among those that start before e (spans may overlap one another): a
+    text of many exempt phrases and many candidates costs n log n, not n * n. A few spans
+    are looked through one by one (cheaper than sorting them)."""
+
+    __slots__ = ("spans", "_starts", "_max_ends", "_indexed")
+
+    def __init__(self, spans):
+        self.spans = spans
+        self._starts = None
+        self._indexed = 0  # how many spans the index holds
+
+    def overlaps(self, s, e) -> bool:
+        spans = self.spans
+        if len(spans) <= 16:
+            return _inside(spans, s, e)
+        if self._indexed != len(spans):
+            self._indexed = len(spans)
+            spans.sort()
+            self._starts = [a for a, _ in spans]
+            self._max_ends = list(accumulate((b for _, b in spans), max))
+        i = bisect_left(self._starts, e)
+        return i > 0 and self._max_ends[i - 1] > s
+
+
 def _find_quotes(text):
     """(outer_start, outer_end, inner_start, inner_end) of quotations, without overlaps."""
-    found = []
+    found = []  # sorted, without overlaps: so their ends are sorted too
+    ends = []
     for opener, rx in _QUOTE_RES:
         if opener not in text:
             continue
@@ -340,10 +384,11 @@ def _find_quotes(text):
             s, e = m.span()
             if s and text[s - 1].isalnum():  # an apostrophe, not a quotation mark
                 continue
-            if any(a < e and s < b for a, b, _, _ in found):
+            k = bisect_right(ends, s)  # the first quotation found that ends after s
+            if k < len(found) and found[k][0] < e:
                 continue
-            found.append((s, e, m.start(1), m.end(1)))
-    found.sort()
+            found.insert(k, (s, e, m.start(1), m.end(1)))
+            ends.insert(k, e)
     return found
 
 
@@ -540,28 +585,59 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         if names:
             exempt += _spans(_names_regex(names), text)
     bounds = _Bounds(text)
-    attribution_of = {}  # quote -> attributed?, computed when first needed
+    exempt_spans = _Spans(exempt)
+    own_attribution = {}  # quote index -> attributed by its own context?, computed when first needed
+    attribution_of = {}  # quote index -> attributed?
+
+    cue_index = []  # (starts, ends) of the attribution cues, sorted (they do not overlap)
+
+    def own(k):
+        if k not in own_attribution:
+            if not cue_index:
+                cue_index.extend(([a for a, _ in cues], [b for _, b in cues]))
+            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_index[0], cue_index[1], sources)
+        return own_attribution[k]
+
+    def quote_attributed(k):
+        """Attributed by its own context, or after an attributed quotation in the same
+        sentence, which gives its source: 'The declaration "welcomes" the report and
+        "encourages" members ...'. Found without recursion, each quotation once."""
+        if k not in attribution_of:
+            if own(k):
+                attribution_of[k] = True
+            else:
+                start = _sentence_start(bounds, quotes[k][0])
+                j = k  # back to the sentence's first quotation, or one already known
+                while j and quotes[j - 1][0] >= start and j - 1 not in attribution_of:
+                    j -= 1
+                carried = bool(j) and quotes[j - 1][0] >= start and attribution_of[j - 1]
+                for i in range(j, k):
+                    carried = carried or own(i)
+                    attribution_of[i] = carried
+                attribution_of[k] = carried
+        return attribution_of[k]
+
+    quote_ends = [q[1] for q in quotes]  # sorted: quotations do not overlap
 
     def attributed_quote(s, e):
-        for q in quotes:
-            if q[0] < e and s < q[1]:
-                if q not in attribution_of:
-                    attribution_of[q] = _attributed(low, q, bounds, cues, sources)
-                return attribution_of[q]
+        k = bisect_right(quote_ends, s)  # the first quotation that ends after s
+        if k < len(quotes) and quotes[k][0] < e:
+            return quote_attributed(k)
         return False
 
     clause_end = {}  # end of a reporting cue -> end of its sentence, found when first needed
 
     def in_clause(ends, s):
-        """Is `s` after one of the cue `ends`, in the same sentence?"""
-        for pos in ends:
-            if pos <= s:
-                if pos not in clause_end:
-                    clause_end[pos] = _sentence_end(text, pos - 1)
-                sent_end = clause_end[pos]
-                if sent_end is None or s < sent_end:
-                    return True
-        return False
+        """Is `s` after one of the cue `ends` (sorted), in the same sentence? Only the
+        last cue at or before `s` need be asked: a later cue's sentence ends no sooner."""
+        i = bisect_right(ends, s)
+        if not i:
+            return False
+        pos = ends[i - 1]
+        if pos not in clause_end:
+            clause_end[pos] = _sentence_end(bounds, pos - 1)
+        sent_end = clause_end[pos]
+        return sent_end is None or s < sent_end
 
     dated = {}  # sentence start -> has a time anchor with a year
 
@@ -570,7 +646,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         2024") in the sentence of `s`, before or after it?"""
         start = _sentence_start(bounds, s)
         if start not in dated:
-            end = _sentence_end(text, s) or len(text)
+            end = _sentence_end(bounds, s) or len(text)
             found = False
             # (no year without a digit: most sentences end here)
             for m in rs.time_anchor_re.finditer(text, start, end) if _DIGIT.search(text, start, end) else ():
@@ -601,7 +677,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         if punctuated_pending:
             punctuated_pending = False
             add_punctuated()
-        if exempt and _inside(exempt, s, e):
+        if exempt and exempt_spans.overlaps(s, e):
             continue
         if text[s].isupper() and not term.in_names and _looks_like_name(text, s, e):
             continue
@@ -625,6 +701,9 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     if quotes and rs.scare_quote_max_words:
         doubt = rs.rule_or_none("neutrality/doubt")
         if doubt is not None:
+            # the flags so far do not overlap, so their ends are sorted like their starts;
+            # a scare quote cannot overlap another (quotations do not overlap)
+            term_ends = [f.end for f in flags]
             for q in quotes:
                 s, e, is_, ie = q
                 inner = text[is_:ie].strip()
@@ -638,9 +717,10 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 if punctuated_pending:
                     punctuated_pending = False
                     add_punctuated()
-                if exempt and _inside(exempt, s, e):
+                if exempt and exempt_spans.overlaps(s, e):
                     continue
-                if any(f.start < e and s < f.end for f in flags):
+                k = bisect_right(term_ends, s)  # the first term flag that ends after s
+                if k < len(term_ends) and flags[k].start < e:
                     continue
                 match = text[s:e]
                 flags.append(
@@ -659,22 +739,37 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     return flags
 
 
-def _attributed(low: str, quote, bounds, cues, sources) -> bool:
+def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
-    just after it, or the name of a document right before it)?"""
+    just after it, or the name of a document right before it)? The cues' starts and ends
+    and the sources' ends are sorted (phrases do not overlap), so each test is a bisect:
+    a text of many quotations and cues costs n log n."""
     s, e, _, _ = quote
-    sent_start = None  # found when a cue lies before the quotation
-    for a, b in cues:
-        if b <= s:
-            if sent_start is None:
-                sent_start = _sentence_start(bounds, s)
-            if sent_start <= a:
-                return True
-        if e <= a <= e + 60:
-            between = low[e:a]
-            if not _SENTENCE_STOP.search(low, e, a) and len(_WORDS.findall(between)) <= 4:
-                return True
-    for b in sources:
-        if b <= s and not low[b:s].strip(" \t,:"):
+    # of the cues before the quotation, the last one starts latest: is it in its sentence?
+    k = bisect_right(cue_ends, s)
+    if k and _sentence_start(bounds, s) <= cue_starts[k - 1]:
+        return True
+    # a cue that starts within 60 characters after it, four words at most between them
+    i = bisect_left(cue_starts, e)
+    while i < len(cue_starts) and cue_starts[i] <= e + 60:
+        a = cue_starts[i]
+        if not _SENTENCE_STOP.search(low, e, a) and len(_WORDS.findall(low, e, a)) <= 4:
             return True
-    return False
+        i += 1
+    # a document's name right before it: if any, the last one before it is
+    k = bisect_right(sources, s)
+    if k and not low[sources[k - 1] : s].strip(" \t,:"):
+        return True
+    # a term that a named law defines: 'A "trusted flagger" under the Digital Services Act'
+    return _UNDER_A_LAW.match(bounds.text, e) is not None
+
+
+# Right after a quotation: "under" or "in" the name of a law, treaty or other instrument
+# (Capitalised Words ending in one of these nouns), or "under" an acronym ("the GDPR").
+_LAW_NAME = (
+    r"(?:[A-Z][\w'\u2019-]*[ \u00a0]+(?:(?:of|on|for|and) (?:the )?)?){0,8}"
+    r"(?:Act|Regulation|Directive|Convention|Treaty|Code|Agreement|Law|Charter|Protocol|Framework|Rules|Guidelines|Principles|Recommendation|Declaration|Resolution)"
+)
+_UNDER_A_LAW = re.compile(
+    rf"[ \t\u00a0]*,?[ \t\u00a0]*\(?(?:under the (?:{_LAW_NAME}|[A-Z]{{2,}})|in the {_LAW_NAME})\b"
+)
