@@ -3,8 +3,8 @@
     python benchmarks/neutrality_hostile.py [--units 4000] [--ref REV]
 
 A proposal is hostile input, and a file may hold 64 KiB in one field. Each case repeats
-a short unit (a scare quote, an attributed quotation, an exempt phrase next to a term, a
-clause of reported speech, a rule cue, a time anchor) `--units` times and twice as many
+a short unit (a space after a quotation, a scare quote, an attributed quotation, an exempt phrase
+next to a term, a clause of reported speech, a rule cue, a time anchor) `--units` times and twice as many
 times, and prints the CPU time of one scan of each and their ratio: about 2 for a scan
 that is linear, about 4 for one that costs n * n. `--ref` also times the scan of another
 commit (its scan.py and rules.py, loaded as in benchmarks/neutrality_equiv.py) on the
@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+# name -> (prefix, unit): the text is the prefix and the unit repeated
 CASES = {
+    "spaces after a quotation": ('The "reform"', " "),
     "scare quotes": 'The "reform" and ',
     "attributed quotes": 'He said "reform" and ',
     "exempt + term": "best practice landmark ",
@@ -56,13 +58,14 @@ def main(argv=None) -> int:
         versions.append((args.ref, ref_scan, ref_rs))
     n = args.units
     print(f"CPU seconds to scan one text of n = {n} and 2n units (ratio about 2: linear; about 4: n * n)")
-    print(f"{'case':<18} {'version':<12} {'chars':>8} {'n':>8} {'2n':>8} {'ratio':>6}")
-    for name, unit in CASES.items():
+    print(f"{'case':<24} {'version':<12} {'chars':>8} {'n':>8} {'2n':>8} {'ratio':>6}")
+    for name, case in CASES.items():
+        prefix, unit = case if isinstance(case, tuple) else ("", case)
         for label, scan_fn, rs in versions:
-            one = cpu_seconds(scan_fn, rs, unit * n)
-            two = cpu_seconds(scan_fn, rs, unit * (2 * n))
+            one = cpu_seconds(scan_fn, rs, prefix + unit * n)
+            two = cpu_seconds(scan_fn, rs, prefix + unit * (2 * n))
             ratio = two / one if one else float("nan")
-            print(f"{name:<18} {label:<12} {len(unit) * n:>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
+            print(f"{name:<24} {label:<12} {len(prefix) + len(unit) * n:>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
     return 0
 
 

@@ -226,13 +226,17 @@ def test_quotation_attributed_to_a_document_is_dropped():
         ('The "reform" was slow, the "review" late and the declaration "welcomes" it.', ['"reform"', '"review"']),
         # a term that a named law defines
         ('A "trusted flagger" under the Digital Services Act is an entity.', []),
-        ('A "trusted flagger" under the DSA is an entity.', []),
-        ('A "gatekeeper" in the Regulation on Contestable and Fair Markets is a platform.', []),
-        ('The "reform" in the UN was slow.', ['"reform"']),
+        ('A "gatekeeper" under the Regulation on Contestable and Fair Markets is a platform.', []),
+        # not a place, a body or any acronym; not "in the"
         ('The "reform" under the new government was slow.', ['"reform"']),
+        ('Oversight is "light" under the UN.', ['"light"']),
+        ('The review was "partial" in the Strategic Plan and Framework.', ['"partial"']),
         # a classification is its source's: "The report classifies ... as"
         ('The report classifies 14 countries as "not free" under its own methodology.', []),
         ('The country is "not free" by any measure.', ['"not free"']),
+        ('It is a "reform" and the rate of approvals fell.', ['"reform"']),
+        # a sentence ends at any white space after a stop, as before
+        ('It is a "reform".\u2003Critics argued otherwise.', ['"reform"']),
     ],
 )
 def test_quotations_attributed_by_their_sentence(text, flagged):
@@ -285,14 +289,23 @@ def test_reported_clause_is_lowered_to_info():
         "The report stated that under Art. 5 members should join the network.",
         "The delegation stated that U.S. agencies should join the network.",
         "The chair stated that Dr. Amani should join the board.",
+        "The report stated that under Regulation No. 5 members should join the network.",
     ],
 )
 def test_an_abbreviation_does_not_end_a_reported_clause(text):
     assert [(f.rule, f.severity) for f in scan(text)] == [("neutrality/advocacy", INFO)]
 
 
-def test_a_reported_clause_ends_with_its_sentence():
-    text = "The secretariat stated it in Jan. 2024. Members should join the network."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The secretariat stated it in Jan. 2024. Members should join the network.",
+        # "no" and a letter end a sentence unless a number follows / a full stop precedes
+        "The secretariat stated that members voted no. Members should join the network.",
+        "The secretariat stated that it is listed in Annex B. Members should join the network.",
+    ],
+)
+def test_a_reported_clause_ends_with_its_sentence(text):
     assert [(f.rule, f.severity) for f in scan(text)] == [("neutrality/advocacy", WARNING)]
 
 
@@ -501,11 +514,11 @@ def test_a_numbered_provision_opens_a_rule(text, expected):
         ("The programme left lasting improvements in the region.", "neutrality/puffery"),
         ("A telling omission for a code on data portability.", "neutrality/editorialising"),
         ("Stakeholders have expressed concern that the period was short.", "neutrality/weasel"),
-        ("Critics voiced doubts about the plan.", "neutrality/weasel"),
+        ("Critics have voiced doubts about the plan.", "neutrality/weasel"),
         ("The law hands the ministry sweeping powers.", "neutrality/loaded-label"),
         ("Its effect, if there has been any, was never measured.", "neutrality/doubt"),
         ("Platforms have a responsibility to publish their rules.", "neutrality/advocacy"),
-        ("States bear a special responsibility for the network.", "neutrality/advocacy"),
+        ("States bear a moral responsibility for the network.", "neutrality/advocacy"),
     ],
 )
 def test_round_six_terms(text, rule):
@@ -517,6 +530,12 @@ def test_round_six_terms(text, rule):
     [
         "The report gives the telling of its history in three parts.",
         "Fees, if any, are set by the board.",
+        "Objections, if there are any, must be filed within 30 days.",
+        "The Board has the responsibility to approve the annual budget.",
+        "During the public comment period, stakeholders raised concerns about the fee structure.",
+        "The GAC, the ALAC and others have raised concerns about the proposal.",
+        "The programme sets measurable and sustainable targets for each region.",
+        "The framework made lasting changes to the bylaws in 2019.",
         "Extradition applies where the alleged conduct is punishable in both states.",
         "The ombudsman reviews alleged acts of maladministration.",
     ],

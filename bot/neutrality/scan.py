@@ -69,47 +69,78 @@ _QUOTE_RES = (
     ("'", re.compile(r"'(?!\s*s\b)([^'\n]{1,400}?)'(?!\w)")),
 )
 _AFTER_END = frozenset(" \t\r\n\u00a0\"')]\u201d\u2019")
-# A full stop right after one of these words (any case) or after a single letter other
-# than "I" abbreviates, it does not end the sentence: "1 Jan. 2025", "Art. 5", "e.g. the",
-# "U.S. agencies", "Dr. Amani", "et al. (2024)".
-_ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec art arts no nos para paras sec pp vol "
-    "ch fig cf vs approx ca al mr mrs ms dr prof st".split()
-)
-_ABBREVIATION_LETTERS = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# A full stop does not end the sentence (any case of the words):
+#   - after a title, a month or a Latin abbreviation: "Dr. Amani", "1 Jan. 2025", "et al.";
+#   - after a reference word before a number: "Art. 5", "No. 3", "pp. 12" (but "the
+#     members voted no. The ..." ends);
+#   - after a single letter that follows a full stop: "U.S. agencies", "e.g. the" (but
+#     "listed in Annex B. The ..." ends).
+_ABBREVIATIONS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec cf vs approx ca al mr mrs ms dr prof st".split())
+_NUMBERED = frozenset("art arts no nos para paras sec pp vol ch fig".split())
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_SPACES_IN_LINE = " \t\u00a0"
 
 
-def _abbreviation_lookbehinds() -> str:
-    """The `_ABBREVIATIONS` rule as negative lookbehinds after a full stop (they end with
-    it), one per word length (a lookbehind has a fixed width). Each letter is spelt [xX],
-    not with the IGNORECASE flag, which would also take the long s and the Kelvin sign
-    for s and k. They come after the stop, so that each branch of _SENTENCE_STOP starts
-    with its character and the regex engine skips to the next stop character (with the
-    lookbehinds first, it tried them at every position of the text)."""
+def _spelt(word: str) -> str:
+    """`word` as a regex of any case, each letter spelt [xX]: not the IGNORECASE flag,
+    which would also take the long s and the Kelvin sign for s and k."""
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+def _by_length(words) -> list[str]:
+    """`words` as alternations of equal width (a lookbehind has a fixed width)."""
     by_len = {}
-    for word in sorted(_ABBREVIATIONS):
-        by_len.setdefault(len(word), []).append("".join(f"[{c}{c.upper()}]" for c in word))
-    parts = [f"(?<!\\b(?:{'|'.join(words)})\\.)" for _, words in sorted(by_len.items())]
-    letters = "".join(sorted(_ABBREVIATION_LETTERS))
-    return "".join(parts) + f"(?<!\\b[{letters}]\\.)"
+    for word in sorted(words):
+        by_len.setdefault(len(word), []).append(_spelt(word))
+    return ["|".join(group) for _, group in sorted(by_len.items())]
+
+
+def _abbreviation_tests() -> str:
+    """The abbreviation rule above as lookarounds right after a full stop. They come
+    after the stop, so that each branch of _SENTENCE_STOP starts with its character and
+    the regex engine skips to the next stop character (with them first, it tried them
+    at every position of the text)."""
+    always = "".join(f"(?<!\\b(?:{group})\\.)" for group in _by_length(_ABBREVIATIONS))
+    numbered = "".join(f"(?!(?<=\\b(?:{group})\\.)[{_SPACES_IN_LINE}]+\\d)" for group in _by_length(_NUMBERED))
+    return always + numbered + "(?<!\\.[A-Za-z]\\.)"
 
 
 def _abbreviation_before(text: str, i: int) -> bool:
-    """Is the full stop at text[i] an abbreviation's (see `_ABBREVIATIONS`)? The word
-    before it is the run of word characters (\\w: str.isalnum() or "_") that ends at i."""
+    """Is the full stop at text[i] an abbreviation's (the rule above)? The word before
+    it is the run of word characters (\\w: str.isalnum() or "_") that ends at i; a number
+    starts with a decimal digit (\\d: str.isdecimal())."""
+    # Most stops end a longer word or a number: answered without walking back over it
+    # (every abbreviation is at most 6 letters long and ends in a letter).
+    if not i or not text[i - 1].isalpha() or (i >= 7 and text[i - 7 : i].isalnum()):
+        return False
     j = i
     while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
         j -= 1
     word = text[j:i]
     if len(word) == 1:
-        return word in _ABBREVIATION_LETTERS
-    return word.isascii() and word.lower() in _ABBREVIATIONS
+        return word in _ASCII_LETTERS and j > 0 and text[j - 1] == "."
+    if not word.isascii():
+        return False
+    word = word.lower()
+    if word in _ABBREVIATIONS:
+        return True
+    if word in _NUMBERED:
+        k, n = i + 1, len(text)
+        while k < n and text[k] in _SPACES_IN_LINE:
+            k += 1
+        return i + 1 < k < n and text[k].isdecimal()
+    return False
 
 
 # Where a sentence ends: after . ! ? ; followed by a character of _AFTER_END or the end
 # of the text (a full stop only when it ends no abbreviation), and after a line break.
 _STOP_FOLLOWS = "(?=[ \t\r\n\u00a0\"')\\]\u201d\u2019]|\\Z)"
-_SENTENCE_STOP = re.compile("\\." + _abbreviation_lookbehinds() + _STOP_FOLLOWS + "|[!?;]" + _STOP_FOLLOWS + "|\n")
+_SENTENCE_STOP = re.compile("\\." + _abbreviation_tests() + _STOP_FOLLOWS + "|[!?;]" + _STOP_FOLLOWS + "|\n")
+# The same with any white space (\s) after the stop: between a quotation and a cue that
+# follows it, a sentence end means the cue is not its attribution (`_attributed`).
+_SENTENCE_END = re.compile(
+    "\\." + _abbreviation_tests() + "(?=[\\s\"'\u201d\u2019)\\]]|\\Z)|[!?;](?=[\\s\"'\u201d\u2019)\\]]|\\Z)|\n"
+)
 _NEXT_WORD = re.compile(r"[\s\u00a0\-]*([^\W_]+)")
 _WORDS = re.compile(r"[^\W_]+")
 _NEXT_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?")
@@ -753,7 +784,7 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
     i = bisect_left(cue_starts, e)
     while i < len(cue_starts) and cue_starts[i] <= e + 60:
         a = cue_starts[i]
-        if not _SENTENCE_STOP.search(low, e, a) and len(_WORDS.findall(low, e, a)) <= 4:
+        if not _SENTENCE_END.search(low, e, a) and len(_WORDS.findall(low, e, a)) <= 4:
             return True
         i += 1
     # a document's name right before it: if any, the last one before it is
@@ -764,12 +795,11 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
     return _UNDER_A_LAW.match(bounds.text, e) is not None
 
 
-# Right after a quotation: "under" or "in" the name of a law, treaty or other instrument
-# (Capitalised Words ending in one of these nouns), or "under" an acronym ("the GDPR").
+# Right after a quotation: "under the" name of a law, treaty or other instrument
+# (Capitalised Words ending in one of these nouns). The spaces are bounded: a run of
+# them tried against two stars would cost n * n.
 _LAW_NAME = (
     r"(?:[A-Z][\w'\u2019-]*[ \u00a0]+(?:(?:of|on|for|and) (?:the )?)?){0,8}"
     r"(?:Act|Regulation|Directive|Convention|Treaty|Code|Agreement|Law|Charter|Protocol|Framework|Rules|Guidelines|Principles|Recommendation|Declaration|Resolution)"
 )
-_UNDER_A_LAW = re.compile(
-    rf"[ \t\u00a0]*,?[ \t\u00a0]*\(?(?:under the (?:{_LAW_NAME}|[A-Z]{{2,}})|in the {_LAW_NAME})\b"
-)
+_UNDER_A_LAW = re.compile(rf"[ \t\u00a0]{{0,3}}(?:,[ \t\u00a0]{{0,3}})?\(?under the {_LAW_NAME}\b")
