@@ -37,6 +37,7 @@ INDEPENDENT3 = ROOT / "tests" / "data" / "neutrality" / "independent3.tsv"
 INDEPENDENT4 = ROOT / "tests" / "data" / "neutrality" / "independent4.tsv"
 INDEPENDENT5 = ROOT / "tests" / "data" / "neutrality" / "independent5.tsv"
 INDEPENDENT6 = ROOT / "tests" / "data" / "neutrality" / "independent6.tsv"
+INDEPENDENT7 = ROOT / "tests" / "data" / "neutrality" / "independent7.tsv"
 import os  # noqa: E402
 
 
@@ -290,6 +291,7 @@ def main(argv=None) -> int:
     ap.add_argument("--independent4", type=Path, default=INDEPENDENT4, help="the fourth such set")
     ap.add_argument("--independent5", type=Path, default=INDEPENDENT5, help="the fifth such set (its test half is held out)")
     ap.add_argument("--independent6", type=Path, default=INDEPENDENT6, help="the sixth such set (its test half is held out)")
+    ap.add_argument("--independent7", type=Path, default=INDEPENDENT7, help="the seventh such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -309,6 +311,7 @@ def main(argv=None) -> int:
         args.independent4,
         args.independent5,
         args.independent6,
+        args.independent7,
     ):
         report_labelled(path, rs, errors=args.errors == "dev")
 
