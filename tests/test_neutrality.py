@@ -519,6 +519,9 @@ def test_a_numbered_provision_opens_a_rule(text, expected):
         ("Its effect, if there has been any, was never measured.", "neutrality/doubt"),
         ("Platforms have a responsibility to publish their rules.", "neutrality/advocacy"),
         ("States bear a moral responsibility for the network.", "neutrality/advocacy"),
+        # set 7's dev half
+        ("The report was agreed, if it can be called consensus at all.", "neutrality/doubt"),
+        ("The forum is a celebrated success.", "neutrality/puffery"),
     ],
 )
 def test_round_six_terms(text, rule):
@@ -536,6 +539,7 @@ def test_round_six_terms(text, rule):
         "The GAC, the ALAC and others have raised concerns about the proposal.",
         "The programme sets measurable and sustainable targets for each region.",
         "The framework made lasting changes to the bylaws in 2019.",
+        "Safer Internet Day is celebrated every February by the Insafe network.",
         "Extradition applies where the alleged conduct is punishable in both states.",
         "The ombudsman reviews alleged acts of maladministration.",
     ],
