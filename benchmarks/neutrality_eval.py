@@ -233,6 +233,37 @@ def timing(rs, rows, n_texts=1000, repeats=5, mix="mixed"):
     return best * 1000 * 1000 / n_texts, avg_len
 
 
+def entry_texts(directory: Path = ROOT / "entries"):
+    """(free texts, proper names) of each entry file in `directory`: what `check` scans
+    per entry (bot.wording: every free-text field, with the entry's name, acronym and
+    organisations as proper names)."""
+    from bot import wording
+    from bot.loading import load_text
+
+    out = []
+    for path in sorted(directory.glob("*.yaml")):
+        doc = load_text(str(path), path.read_bytes())
+        texts = [node.value for _, node in wording.free_text_nodes(doc)]
+        out.append((texts, wording.proper_names(doc.data)))
+    return out
+
+
+def timing_entries(rs, entries, n_entries=1000, repeats=5):
+    """Milliseconds of CPU time to scan the free text of `n_entries` entries (the given
+    ones, repeated), best of `repeats`; and the average characters of free text."""
+    reps = -(-n_entries // len(entries))
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.process_time()
+        for _ in range(reps):
+            for texts, names in entries:
+                for t in texts:
+                    scan(t, rules=rs, proper_names=names)
+        best = min(best, time.process_time() - t0)
+    avg_chars = sum(sum(map(len, texts)) for texts, _ in entries) / len(entries)
+    return best * 1000 * 1000 / (reps * len(entries)), avg_chars
+
+
 def speed_texts(rows, n_texts=1000, mix="mixed"):
     """`n_texts` entry-sized texts (300-1500 characters) of labelled sentences, the same
     on every run (fixed seed).
@@ -361,6 +392,13 @@ def main(argv=None) -> int:
     for mix in MIXES:
         ms, avg = timing(rs, rows, mix=mix)
         print(f"  {mix:<11} {ms:6.1f} ms per 1000 texts (average {avg:.0f} characters)")
+    entries = entry_texts()
+    if entries:
+        ms, avg = timing_entries(rs, entries)
+        print(
+            f"  entries     {ms:6.1f} ms per 1000 entries (the {len(entries)} entries of entries/, repeated: "
+            f"every free-text field with its proper names, average {avg:.0f} characters per entry)"
+        )
     return 0
 
 

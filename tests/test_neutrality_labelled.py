@@ -55,7 +55,7 @@ def test_rules_beat_the_word_list_baseline(rows):
 def test_eval_script_runs_without_shared_data(tmp_path, capsys):
     assert ev.main(["--wnc", str(tmp_path / "absent")]) == 0
     out = capsys.readouterr().out
-    assert "skipped" in out and "ms per 1000 texts" in out and "one-biased" in out
+    assert "skipped" in out and "ms per 1000 texts" in out and "one-biased" in out and "ms per 1000 entries" in out
 
 
 @pytest.mark.parametrize(
