@@ -231,15 +231,20 @@ def _sentence_end(bounds: _Bounds, pos: int) -> int | None:
     return starts[i] if i < len(starts) else None
 
 
+def _ends_sentence(text: str, i: int) -> bool:
+    """Does the stop at text[i] (. ! ? ;) end a sentence, as `_SENTENCE_STOP` decides:
+    followed by a character of _AFTER_END or the end, and not an abbreviation's?"""
+    return (i + 1 == len(text) or text[i + 1] in _AFTER_END) and not (text[i] == "." and _abbreviation_before(text, i))
+
+
 def _start_before(text: str, pos: int) -> int | None:
     """The largest sentence start <= pos (see _sentence_bounds), or None when too many
     stops that do not end a sentence ("e.g.", "1.5") lie before it: ask for all then."""
     best = text.rfind("\n", 0, pos)
-    n = len(text)
     budget = 16
     for ch in ".!?;":
         i = text.rfind(ch, 0, pos)
-        while i > best and ((i + 1 < n and text[i + 1] not in _AFTER_END) or (ch == "." and _abbreviation_before(text, i))):
+        while i > best and not _ends_sentence(text, i):
             budget -= 1
             if not budget:
                 return None
@@ -334,9 +339,7 @@ def _local_sentence_start(text: str, s: int, window: int = 200) -> int:
     best = -1
     for ch in ".!?;\n":
         i = text.rfind(ch, lo, s)
-        while i > best and ch != "\n" and (
-            (i + 1 < len(text) and text[i + 1] not in _AFTER_END) or (ch == "." and _abbreviation_before(text, i))
-        ):
+        while i > best and ch != "\n" and not _ends_sentence(text, i):
             i = text.rfind(ch, lo, i)
         if i > best:
             best = i
@@ -620,13 +623,12 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     own_attribution = {}  # quote index -> attributed by its own context?, computed when first needed
     attribution_of = {}  # quote index -> attributed?
 
-    cue_index = []  # (starts, ends) of the attribution cues, sorted (they do not overlap)
+    # the attribution cues' starts and ends, both sorted (phrases do not overlap)
+    cue_starts, cue_ends = ([a for a, _ in cues], [b for _, b in cues]) if quotes else ((), ())
 
     def own(k):
         if k not in own_attribution:
-            if not cue_index:
-                cue_index.extend(([a for a, _ in cues], [b for _, b in cues]))
-            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_index[0], cue_index[1], sources)
+            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources)
         return own_attribution[k]
 
     def quote_attributed(k):
