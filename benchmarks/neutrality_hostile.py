@@ -3,10 +3,10 @@
     python benchmarks/neutrality_hostile.py [--units 4000] [--ref REV]
 
 A proposal is hostile input, and a file may hold 64 KiB in one field. Each case repeats
-a short unit (a space after a quotation, a scare quote, an attributed quotation, an exempt phrase
-next to a term, a clause of reported speech, a rule cue, a time anchor) `--units` times and twice as many
-times, and prints the CPU time of one scan of each and their ratio: about 2 for a scan
-that is linear, about 4 for one that costs n * n. `--ref` also times the scan of another
+a short unit (a space after a quotation, a scare quote, an attributed quotation, an
+exempt phrase next to a term, a clause of reported speech, a name, a rule cue, a time
+anchor) `--units` times and twice as many times, and prints the CPU time of one scan of
+each and their ratio: about 2 for a scan that is linear, about 4 for one that costs n * n. `--ref` also times the scan of another
 commit (its scan.py and rules.py, loaded as in benchmarks/neutrality_equiv.py) on the
 same texts, in the same run.
 """

@@ -191,9 +191,10 @@ def md_text(text) -> str:
         return text
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A leading hyphen, dot or equals after digits could start a list or
-    # heading only at line start; cells never start a line, but the
-    # changelog's bullet items do: escape there too.
+    # A leading hyphen, or a dot or equals after digits, could start a list or
+    # heading only at the start of a line; the Markdown page never starts a
+    # line with md_text's output (it follows "| ", "## " or other text), so
+    # those need no escape.
     return text
 
 
