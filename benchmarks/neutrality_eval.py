@@ -38,6 +38,7 @@ INDEPENDENT4 = ROOT / "tests" / "data" / "neutrality" / "independent4.tsv"
 INDEPENDENT5 = ROOT / "tests" / "data" / "neutrality" / "independent5.tsv"
 INDEPENDENT6 = ROOT / "tests" / "data" / "neutrality" / "independent6.tsv"
 INDEPENDENT7 = ROOT / "tests" / "data" / "neutrality" / "independent7.tsv"
+INDEPENDENT8 = ROOT / "tests" / "data" / "neutrality" / "independent8.tsv"
 import os  # noqa: E402
 
 
@@ -323,6 +324,7 @@ def main(argv=None) -> int:
     ap.add_argument("--independent5", type=Path, default=INDEPENDENT5, help="the fifth such set (its test half is held out)")
     ap.add_argument("--independent6", type=Path, default=INDEPENDENT6, help="the sixth such set (its test half is held out)")
     ap.add_argument("--independent7", type=Path, default=INDEPENDENT7, help="the seventh such set (its test half is held out)")
+    ap.add_argument("--independent8", type=Path, default=INDEPENDENT8, help="the eighth such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -343,6 +345,7 @@ def main(argv=None) -> int:
         args.independent5,
         args.independent6,
         args.independent7,
+        args.independent8,
     ):
         report_labelled(path, rs, errors=args.errors == "dev")
 
