@@ -4,11 +4,12 @@
 
 A proposal is hostile input, and a file may hold 64 KiB in one field. Each case repeats
 a short unit (a space after a quotation, a scare quote, an attributed quotation, an
-exempt phrase next to a term, a clause of reported speech, a name, a rule cue, a time
-anchor) `--units` times and twice as many times, and prints the CPU time of one scan of
-each and their ratio: about 2 for a scan that is linear, about 4 for one that costs n * n. `--ref` also times the scan of another
-commit (its scan.py and rules.py, loaded as in benchmarks/neutrality_equiv.py) on the
-same texts, in the same run.
+exempt phrase next to a term, a clause of reported speech, a relative clause of reported
+speech and the commas after one, a name, a rule cue, a time anchor) `--units` times and
+twice as many times, and prints the CPU time of one scan of each and their ratio: about
+2 for a scan that is linear, about 4 for one that costs n * n. `--ref` also times the
+scan of another commit (its scan.py and rules.py, loaded as in
+benchmarks/neutrality_equiv.py) on the same texts, in the same run.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ CASES = {
     "attributed quotes": 'He said "reform" and ',
     "exempt + term": "best practice landmark ",
     "reported clauses": "X stated that it should. ",
+    "relative clauses": "X, which states that a, b should, ",
+    "commas after a relative cue": ("The report, which states that it", ", should"),
     "names": "the Landmark Forum met ",
     "rule cues": "Under the treaty, states should. ",
     "time anchors": "As of 2020 it is currently. ",

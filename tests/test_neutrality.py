@@ -740,3 +740,83 @@ def test_he_slash_she_is_one_gendered_flag_with_or_without_spaces():
         flags = [f for f in scan(text) if f.rule == "neutrality/gendered-language"]
         assert len(flags) == 1 and flags[0].match.startswith("his") and flags[0].match.endswith("her")
     assert not rules_of("Each member names its delegate.")
+
+
+# --- round 8: from the eighth independent set's dev half ----------------------------
+
+
+def _severity_of(text, match):
+    found = [f.severity for f in scan(text) if f.match == match]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    "text, flagged_new",
+    [
+        ("The platform was launched in 2021; the new platform replaced the wiki.", True),
+        ("Its new secretariat is hosted by the ministry.", True),
+        ("The portal is a new initiative of the ministry.", True),
+        ("The court appointed a receiver pending the election of a new board.", False),
+        ("In 2019 the forum created a new working group on IPv6.", False),
+    ],
+)
+def test_new_is_stale_after_a_definite_word_or_a_copula_not_after_a(text, flagged_new):
+    assert any(f.rule == "neutrality/relative-time" for f in scan(text)) is flagged_new
+
+
+def test_a_cue_word_that_is_the_quotations_head_noun_does_not_attribute_it():
+    # 'reports' right after the quotation is the noun it qualifies: a scare quote
+    assert rules_of("The company's \u201ctransparency\u201d reports list government requests.") == {"neutrality/doubt"}
+    assert rules_of('The "failed" state model is contested.') == {"neutrality/doubt"}
+    # with a comma or a speaker between, the cue still attributes the quotation
+    assert rules_of('The tool is "free of charge", the company reports.') == set()
+    assert rules_of('It is "voluntary" the secretariat notes.') == set()
+
+
+def test_a_relative_clause_of_reported_speech_ends_where_the_main_clause_goes_on():
+    text = (
+        "The Declaration, which states that the Internet should be \u201copen, free and secure\u201d, "
+        "was endorsed by 61 partners and stands as a landmark."
+    )
+    assert _severity_of(text, "landmark") == WARNING
+    assert _severity_of(text, "should") == INFO
+    # a list comma inside the clause does not end it; the comma before the verb does
+    text = "The report, which states that access, privacy and security are essential, was published in 2020 and is widely praised."
+    assert _severity_of(text, "essential") == INFO
+    assert _severity_of(text, "is widely") == WARNING
+    # the clause of an outer cue goes on after the relative clause ends
+    text = "The minister said that the report, which states that access is vital, was a landmark."
+    assert _severity_of(text, "vital") == INFO and _severity_of(text, "landmark") == INFO
+    # a plain (not relative) reported clause still runs to the end of its sentence
+    assert _severity_of("The minister said that access, in her view, was a landmark.", "landmark") == INFO
+
+
+def test_quoted_key_words_and_quoted_titles_are_mentions():
+    assert rules_of("RFC 2119 specifies how the key words \u201cMUST\u201d, \u201cSHOULD\u201d and \u201cMAY\u201d are to be interpreted.") == set()
+    assert (
+        rules_of('The Commission adopted the strategy "A Digital Decade for children and youth: the new European strategy for a better internet for kids" in 2022.')
+        == set()
+    )
+    # the same words in the registry's own voice are flagged
+    assert rules_of("Members should join; the new strategy is a landmark.") >= {"neutrality/advocacy", "neutrality/relative-time", "neutrality/puffery"}
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("The code obliges tech giants designated by the Treasurer to negotiate with publishers.", "tech giants"),
+        ("The 2019 internet kill-switch law requires operators to install filtering equipment.", "internet kill-switch"),
+        ("The act is a kill switch law for the national network.", "kill switch law"),
+        ("The authority keeps a list of pirate sites and orders operators to block them.", "pirate sites"),
+        ("The exemptions amount to a blank cheque for state surveillance.", "blank cheque"),
+        ("To close the divide, donors and operators must work together and invest in rural areas.", "must work together"),
+    ],
+)
+def test_round_eight_terms(text, match):
+    assert match in {m for _, m in flagged(text)}, flagged(text)
+
+
+def test_what_a_target_says_is_its_content():
+    text = "The Commission set seven targets for 2025, one of which is that broadband should cost less than 2 per cent of income."
+    assert _severity_of(text, "should") == INFO
+    assert _severity_of("Entry-level broadband should cost less than 2 per cent of income.", "should") == WARNING

@@ -585,6 +585,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     # Sort the phrases found by kind.
     kinds = rs.kinds
     candidates, exempt, cues, reporting, sources, rule_clauses = [], [], [], [], [], []
+    reporting_start = {}  # end of a reporting cue -> its start
     for hit in hits:
         s, e, g = hit
         kind = kinds.get(g, 0)
@@ -598,6 +599,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             cues.append((s, e))
         if kind & REPORTING:
             reporting.append(e)
+            reporting_start[e] = s
         if kind & SOURCE:
             sources.append(e)
         if kind & RULE:
@@ -658,19 +660,32 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             return quote_attributed(k)
         return False
 
-    clause_end = {}  # end of a reporting cue -> end of its sentence, found when first needed
+    clause_end = {}  # end of a cue -> end of its clause (None: the text's), found when first needed
+    relative = set()  # ends of reporting cues that open a relative clause ("which states that")
+
+    def end_of_clause(pos):
+        if pos not in clause_end:
+            end = _sentence_end(bounds, pos - 1)
+            start = reporting_start.get(pos)
+            if start is not None and _prev_word(low, start) in _RELATIVE_PRONOUNS:
+                relative.add(pos)
+                end = _relative_clause_end(text, low, pos, len(text) if end is None else end, quotes, quote_ends)
+            clause_end[pos] = end
+        return clause_end[pos]
 
     def in_clause(ends, s):
-        """Is `s` after one of the cue `ends` (sorted), in the same sentence? Only the
-        last cue at or before `s` need be asked: a later cue's sentence ends no sooner."""
+        """Is `s` after one of the cue `ends` (sorted), in its clause: the rest of its
+        sentence, or of a relative clause ("The Declaration, which states that ..., was
+        endorsed")? Only the last cue at or before `s` need be asked, and the ones before
+        it while they open relative clauses: another cue's clause ends no sooner."""
         i = bisect_right(ends, s)
-        if not i:
-            return False
-        pos = ends[i - 1]
-        if pos not in clause_end:
-            clause_end[pos] = _sentence_end(bounds, pos - 1)
-        sent_end = clause_end[pos]
-        return sent_end is None or s < sent_end
+        for j in range(i - 1, max(i - 9, -1), -1):
+            end = end_of_clause(ends[j])
+            if end is None or s < end:
+                return True
+            if ends[j] not in relative:
+                return False
+        return False
 
     dated = {}  # sentence start -> has a time anchor with a year
 
@@ -772,6 +787,44 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     return flags
 
 
+# A reporting cue after one of these opens a relative clause: "The Declaration, which
+# states that the Internet should be "open", was endorsed by 61 partners".
+_RELATIVE_PRONOUNS = frozenset(("which", "who", "whom"))
+# After the comma that closes such a clause, the main clause goes on with its verb.
+_CLAUSE_RESUMES = frozenset(
+    "is are was were be been became becomes remains remained stands stood has have had will would "
+    "can could may might did does".split()
+)
+_CLOSING_QUOTES = "\"'\u201d\u2019\u00bb"
+
+
+def _relative_clause_end(text, low, pos, end, quotes, quote_ends) -> int:
+    """Where a relative clause of reported speech that starts at `pos` ends: at the first
+    comma outside a quotation, before `end` (its sentence's), that comes right after a
+    quotation or before the main clause's verb (a copula, an auxiliary or a word in -ed);
+    else at `end`. A comma of a list inside the clause ("which states that access,
+    privacy and security are rights") does not end it. At most 20 commas are tried."""
+    c = pos
+    for _ in range(20):
+        c = text.find(",", c, end)
+        if c < 0:
+            break
+        k = bisect_right(quote_ends, c)  # the first quotation that ends after the comma
+        if not (k < len(quotes) and quotes[k][0] < c):
+            if text[c - 1] in _CLOSING_QUOTES:
+                return c
+            m = _NEXT_WORD.match(low, c + 1)
+            if m and (m.group(1) in _CLAUSE_RESUMES or m.group(1).endswith("ed")):
+                return c
+        c += 1
+    return end
+
+
+# Cue words that are also plural or compound nouns: right after a quotation, with nothing
+# between, they are its head noun ('the company's "transparency" reports'), not its source.
+_NOUN_CUES = frozenset(("report", "reports", "note", "notes", "record", "records", "call", "calls", "state", "states"))
+
+
 def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
     just after it, or the name of a document right before it)? The cues' starts and ends
@@ -787,7 +840,8 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
     while i < len(cue_starts) and cue_starts[i] <= e + 60:
         a = cue_starts[i]
         if not _SENTENCE_END.search(low, e, a) and len(_WORDS.findall(low, e, a)) <= 4:
-            return True
+            if low[e:a].strip() or low[a : cue_ends[i]] not in _NOUN_CUES:
+                return True
         i += 1
     # a document's name right before it: if any, the last one before it is
     k = bisect_right(sources, s)
