@@ -1,15 +1,16 @@
 """Hostile texts: does the neutral-wording scan stay linear in the length of one text?
 
-    python benchmarks/neutrality_hostile.py [--units 4000] [--ref REV]
+    python benchmarks/neutrality_hostile.py [--units 4000] [--ref REV [--ref-rules]]
 
 A proposal is hostile input, and a file may hold 64 KiB in one field. Each case repeats
 a short unit (a space after a quotation, a scare quote, an attributed quotation, an
 exempt phrase next to a term, a clause of reported speech, a relative clause of reported
-speech and the commas after one, a name, a rule cue, a time anchor) `--units` times and
+speech, with and without commas after it, a name, a rule cue, a time anchor) `--units` times and
 twice as many times, and prints the CPU time of one scan of each and their ratio: about
 2 for a scan that is linear, about 4 for one that costs n * n. `--ref` also times the
 scan of another commit (its scan.py and rules.py, loaded as in
-benchmarks/neutrality_equiv.py) on the same texts, in the same run.
+benchmarks/neutrality_equiv.py) on the same texts, in the same run, with this tree's
+rules file or, with `--ref-rules`, its own.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ CASES = {
     "reported clauses": "X stated that it should. ",
     "relative clauses": "X, which states that a, b should, ",
     "commas after a relative cue": ("The report, which states that it", ", should"),
+    "relative cues, no comma": "X which states that it should ",
     "names": "the Landmark Forum met ",
     "rule cues": "Under the treaty, states should. ",
     "time anchors": "As of 2020 it is currently. ",
@@ -49,6 +51,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=4000, help="repetitions of each unit in the shorter text")
     ap.add_argument("--ref", help="also time the scan of this commit")
+    ap.add_argument("--ref-rules", action="store_true", help="--ref compiles its own rules file, not this tree's (needed when this tree's uses keys that --ref does not know)")
     args = ap.parse_args(argv)
 
     from bot.neutrality import load_rules, scan
@@ -57,18 +60,18 @@ def main(argv=None) -> int:
     if args.ref:
         import neutrality_equiv as equiv
 
-        ref_scan, ref_rs = equiv.load_ref(args.ref, Path(tempfile.mkdtemp(prefix="neutrality-ref-")))
+        ref_scan, ref_rs = equiv.load_ref(args.ref, Path(tempfile.mkdtemp(prefix="neutrality-ref-")), own_rules=args.ref_rules)
         versions.append((args.ref, ref_scan, ref_rs))
     n = args.units
     print(f"CPU seconds to scan one text of n = {n} and 2n units (ratio about 2: linear; about 4: n * n)")
-    print(f"{'case':<24} {'version':<12} {'chars':>8} {'n':>8} {'2n':>8} {'ratio':>6}")
+    print(f"{'case':<28} {'version':<12} {'chars':>8} {'n':>8} {'2n':>8} {'ratio':>6}")
     for name, case in CASES.items():
         prefix, unit = case if isinstance(case, tuple) else ("", case)
         for label, scan_fn, rs in versions:
             one = cpu_seconds(scan_fn, rs, prefix + unit * n)
             two = cpu_seconds(scan_fn, rs, prefix + unit * (2 * n))
             ratio = two / one if one else float("nan")
-            print(f"{name:<24} {label:<12} {len(prefix) + len(unit) * n:>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
+            print(f"{name:<28} {label:<12} {len(prefix) + len(unit) * n:>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
     return 0
 
 

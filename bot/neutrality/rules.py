@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE = 1, 2, 4, 8, 16, 32
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TITLE = 1, 2, 4, 8, 16, 32, 64
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -124,6 +124,9 @@ class RuleSet:
     time_anchor_rules: frozenset = frozenset()
     scare_quote_max_words: int = 3
     quoted_sources: list = field(default_factory=list)
+    # nouns after which a quotation that starts with a capital letter is a title
+    # ('the strategy "A Digital Decade for children and youth: the new ..."')
+    quoted_titles: list = field(default_factory=list)
     word_classes: dict = field(default_factory=dict)
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
@@ -416,6 +419,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         "rule_cues",
         "time_anchors",
         "quoted_sources",
+        "quoted_titles",
         "word_classes",
         "rules",
     }
@@ -464,12 +468,14 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     rule_cues = string_list("rule_cues")
     time_anchors = string_list("time_anchors")
     sources = string_list("quoted_sources")
+    titles = string_list("quoted_titles")
     for key, cues in (
         ("attribution_cues", attribution),
         ("reporting_cues", reporting),
         ("rule_cues", rule_cues),
         ("time_anchors", time_anchors),
         ("quoted_sources", sources),
+        ("quoted_titles", titles),
     ):
         for i, cue in enumerate(cues):
             try:
@@ -612,6 +618,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         attribution_cues=attribution,
         reporting_cues=reporting,
         quoted_sources=sources,
+        quoted_titles=titles,
         word_classes=word_classes,
         attributed_quotes=attributed,
         reported_clauses=reported,
@@ -671,7 +678,7 @@ def _compile(rs: RuleSet) -> None:
     # The phrases whose first term has no condition: the scan takes that term at once.
     rs.unconditional = {phrase: terms[0] for phrase, terms in by_phrase.items() if terms[0].unconditional}
     # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
-    # name, an attribution cue, a reporting cue or a quoted source.
+    # name, an attribution cue, a reporting cue, a quoted source or a title's noun.
     kinds: dict = {}
     for phrase in by_phrase:
         kinds.setdefault(phrase, set()).add("term")
@@ -688,6 +695,7 @@ def _compile(rs: RuleSet) -> None:
         ("reporting", rs.reporting_cues),
         ("rule", rs.rule_cues),
         ("source", rs.quoted_sources),
+        ("title", rs.quoted_titles),
     ):
         for cue in cues:
             if not cue:
@@ -704,7 +712,7 @@ def _compile(rs: RuleSet) -> None:
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "title": TITLE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next

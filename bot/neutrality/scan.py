@@ -10,7 +10,7 @@ from itertools import accumulate, compress, islice
 
 from bot.findings import INFO
 
-from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, TITLE, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -459,7 +459,9 @@ def _accept(rs, text, low, bounds, s, terms, end=None):
                 continue
         if term.lower_case_only:
             original = text[s:e]
-            if sum(c.isupper() for c in original) > 1:
+            if sum(c.isupper() for c in original) > 1:  # "US"
+                continue
+            if any(w[:1].isupper() for w in _WORDS.findall(original)[1:]):  # "is a New York ..."
                 continue
             if original[:1].isupper() and not _at_sentence_start(text, s, _local_sentence_start(text, s)):
                 continue
@@ -584,7 +586,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     # Sort the phrases found by kind.
     kinds = rs.kinds
-    candidates, exempt, cues, reporting, sources, rule_clauses = [], [], [], [], [], []
+    candidates, exempt, cues, reporting, sources, rule_clauses, titles = [], [], [], [], [], [], []
     reporting_start = {}  # end of a reporting cue -> its start
     for hit in hits:
         s, e, g = hit
@@ -602,6 +604,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             reporting_start[e] = s
         if kind & SOURCE:
             sources.append(e)
+        if kind & TITLE:
+            titles.append(e)
         if kind & RULE:
             rule_clauses.append(e)
     if not candidates and not quotes:
@@ -630,7 +634,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     def own(k):
         if k not in own_attribution:
-            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources)
+            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources, titles)
         return own_attribution[k]
 
     def quote_attributed(k):
@@ -662,14 +666,18 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     clause_end = {}  # end of a cue -> end of its clause (None: the text's), found when first needed
     relative = set()  # ends of reporting cues that open a relative clause ("which states that")
+    commas = []  # where the commas of the text are, found when first needed
 
     def end_of_clause(pos):
         if pos not in clause_end:
             end = _sentence_end(bounds, pos - 1)
             start = reporting_start.get(pos)
-            if start is not None and _prev_word(low, start) in _RELATIVE_PRONOUNS:
+            if start is not None and _relative_pronoun_before(text, start):
                 relative.add(pos)
-                end = _relative_clause_end(text, low, pos, len(text) if end is None else end, quotes, quote_ends)
+                if not commas:
+                    commas.extend(m.start() for m in _COMMA.finditer(text))
+                    commas.append(len(text) + 1)  # not empty any more, and after every end
+                end = _relative_clause_end(commas, pos, len(text) if end is None else end, quotes, quote_ends)
             clause_end[pos] = end
         return clause_end[pos]
 
@@ -787,49 +795,55 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
     return flags
 
 
-# A reporting cue after one of these opens a relative clause: "The Declaration, which
-# states that the Internet should be "open", was endorsed by 61 partners".
-_RELATIVE_PRONOUNS = frozenset(("which", "who", "whom"))
-# After the comma that closes such a clause, the main clause goes on with its verb.
-_CLAUSE_RESUMES = frozenset(
-    "is are was were be been became becomes remains remained stands stood has have had will would "
-    "can could may might did does".split()
-)
-_CLOSING_QUOTES = "\"'\u201d\u2019\u00bb"
+# A reporting cue after one of these, written in lower case, opens a relative clause:
+# "The Declaration, which states that the Internet should be "open", was endorsed by
+# 61 partners" (not "The WHO said that ...").
+_RELATIVE_PRONOUN = re.compile(r"(?:which|who|whom)[\s\u00a0]+\Z")
+_COMMA = re.compile(",")
 
 
-def _relative_clause_end(text, low, pos, end, quotes, quote_ends) -> int:
-    """Where a relative clause of reported speech that starts at `pos` ends: at the first
-    comma outside a quotation, before `end` (its sentence's), that comes right after a
-    quotation or before the main clause's verb (a copula, an auxiliary or a word in -ed);
-    else at `end`. A comma of a list inside the clause ("which states that access,
-    privacy and security are rights") does not end it. At most 20 commas are tried."""
-    c = pos
+def _relative_pronoun_before(text: str, start: int) -> bool:
+    """Is the word before `start` "which", "who" or "whom", in lower case?"""
+    m = _RELATIVE_PRONOUN.search(text, max(0, start - 12), start)
+    return m is not None and (m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))
+
+
+def _relative_clause_end(commas, pos, end, quotes, quote_ends) -> int:
+    """Where a relative clause of reported speech that starts at `pos` ends: at the last
+    comma outside a quotation between `pos` and `end` (its sentence's end), else at `end`.
+    The comma that closes such a clause is the last one before the main clause goes on
+    ("The rapporteur, who noted that the law, passed in haste, is draconian, resigned"),
+    so commas of lists and asides inside it do not end it; a comma after the main verb
+    ("..., was adopted in 2021, and is a landmark") ends it late, never early, so what it
+    hides was hidden before too. `commas` is sorted and ends with a position after the
+    text. Each step back skips a whole quotation: at most 20 steps."""
+    i = bisect_left(commas, end) - 1
     for _ in range(20):
-        c = text.find(",", c, end)
-        if c < 0:
-            break
+        if i < 0 or commas[i] <= pos:
+            return end
+        c = commas[i]
         k = bisect_right(quote_ends, c)  # the first quotation that ends after the comma
-        if not (k < len(quotes) and quotes[k][0] < c):
-            if text[c - 1] in _CLOSING_QUOTES:
-                return c
-            m = _NEXT_WORD.match(low, c + 1)
-            if m and (m.group(1) in _CLAUSE_RESUMES or m.group(1).endswith("ed")):
-                return c
-        c += 1
+        if k < len(quotes) and quotes[k][0] < c:  # inside it: go on before it
+            i = bisect_left(commas, quotes[k][0]) - 1
+            continue
+        return c
     return end
 
 
 # Cue words that are also plural or compound nouns: right after a quotation, with nothing
-# between, they are its head noun ('the company's "transparency" reports'), not its source.
+# between, they are its head noun ('the company's "transparency" reports list ...'), not
+# its source, unless a determiner or a name follows them ('"voluntary" notes the
+# secretariat', '"open" states UNESCO').
 _NOUN_CUES = frozenset(("report", "reports", "note", "notes", "record", "records", "call", "calls", "state", "states"))
+_SPEAKER_AFTER = re.compile(r"[ \t\u00a0]{1,3}(?:(?:the|a|an|its|their|this|his|her|our)\b|[A-Z])")
 
 
-def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
+def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, titles=()) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
-    just after it, or the name of a document right before it)? The cues' starts and ends
-    and the sources' ends are sorted (phrases do not overlap), so each test is a bisect:
-    a text of many quotations and cues costs n log n."""
+    just after it, or the name of a document right before it), or a title (one that
+    starts with a capital letter right after a `quoted_titles` noun)? The cues' starts
+    and ends and the sources' and titles' ends are sorted (phrases do not overlap), so
+    each test is a bisect: a text of many quotations and cues costs n log n."""
     s, e, _, _ = quote
     # of the cues before the quotation, the last one starts latest: is it in its sentence?
     k = bisect_right(cue_ends, s)
@@ -842,10 +856,16 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources) -> bool:
         if not _SENTENCE_END.search(low, e, a) and len(_WORDS.findall(low, e, a)) <= 4:
             if low[e:a].strip() or low[a : cue_ends[i]] not in _NOUN_CUES:
                 return True
+            if _SPEAKER_AFTER.match(bounds.text, cue_ends[i]):
+                return True
         i += 1
     # a document's name right before it: if any, the last one before it is
     k = bisect_right(sources, s)
     if k and not low[sources[k - 1] : s].strip(" \t,:"):
+        return True
+    # a title: 'the strategy "A Digital Decade for children and youth: the new ..."'
+    k = bisect_right(titles, s)
+    if k and not low[titles[k - 1] : s].strip(" \t,:") and bounds.text[quote[2] : quote[2] + 1].isupper():
         return True
     # a term that a named law defines: 'A "trusted flagger" under the Digital Services Act'
     return _UNDER_A_LAW.match(bounds.text, e) is not None
