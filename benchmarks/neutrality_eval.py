@@ -39,6 +39,13 @@ INDEPENDENT5 = ROOT / "tests" / "data" / "neutrality" / "independent5.tsv"
 INDEPENDENT6 = ROOT / "tests" / "data" / "neutrality" / "independent6.tsv"
 INDEPENDENT7 = ROOT / "tests" / "data" / "neutrality" / "independent7.tsv"
 INDEPENDENT8 = ROOT / "tests" / "data" / "neutrality" / "independent8.tsv"
+# Development corpora (all tuning data, no test half): 480 sentences each, by helpers that
+# never saw the rules: other expressions of each kind of bias, and the writers (second-
+# language stakeholders, press officers, activists, journalists, academics).
+DEV_CORPORA = (
+    ROOT / "tests" / "data" / "neutrality" / "dev-expressions.tsv",
+    ROOT / "tests" / "data" / "neutrality" / "dev-writers.tsv",
+)
 import os  # noqa: E402
 
 
@@ -299,6 +306,8 @@ def report_labelled(path: Path, rs, *, errors: bool) -> None:
     print(f"{'split':<6} {'system':<10} {'n':>4} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn")
     for split in ("dev", "test"):
         part = [r for r in rows if r[0] == split]
+        if not part:
+            continue
         for name, pred in (("rules", lambda s: rules_count(s, rs) > 0), ("baseline", lambda s: baseline_count(s) > 0)):
             p, r, f, tp, fp, fn = prf([(gold, pred(s)) for _, gold, _, s in part])
             print(f"{split:<6} {name:<10} {len(part):>4} {p:6.3f} {r:6.3f} {f:6.3f}  {tp:3d} {fp:3d} {fn:3d}")
@@ -346,6 +355,7 @@ def main(argv=None) -> int:
         args.independent6,
         args.independent7,
         args.independent8,
+        *DEV_CORPORA,
     ):
         report_labelled(path, rs, errors=args.errors == "dev")
 

@@ -892,3 +892,78 @@ def test_a_relative_clause_keeps_its_own_commas(text, match):
 )
 def test_a_noun_like_cue_before_its_speaker_still_attributes(text):
     assert rules_of(text) == set()
+
+
+# --- round 9: from the two development corpora ----------------------------------------
+
+
+def test_a_sentence_adverb_before_the_and_a_name_is_flagged():
+    assert rules_of("Sadly the Arab States did not obtain a seat in the working group.") == {"neutrality/editorialising"}
+    # a name with a connector inside it is still a name
+    assert rules_of("Fight for the Future is a digital rights group founded in 2011.") == set()
+
+
+def test_an_acronym_in_brackets_after_its_name_is_not_a_word():
+    assert rules_of("The Electronic Privacy Information Center (EPIC) is a research centre.") == set()
+    assert "neutrality/evaluative" in rules_of("It was an epic meeting.")
+    # capitals elsewhere may be emphasis
+    assert rules_of("UNFORTUNATELY the text was not adopted.") == {"neutrality/editorialising"}
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ('The Convention requires that the condition of "dual criminality" is fulfilled before extradition.', '"dual criminality"'),
+        ('Under the EU AI Act, "high-risk" AI systems are subject to a conformity assessment.', '"high-risk"'),
+        ('Under Article 17 of the Directive, providers must make "best efforts" to obtain an authorisation.', '"best efforts"'),
+        ('The Guidelines set out an "accountability principle" for data controllers.', '"accountability principle"'),
+    ],
+)
+def test_a_term_quoted_in_reported_speech_or_a_rule_is_not_a_scare_quote(text, match):
+    assert _severity_of(text, match) == INFO
+
+
+def test_a_scare_quote_in_the_registrys_own_voice_stays():
+    assert _severity_of('The group\'s "independent" review was published in 2020.', '"independent"') == WARNING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Article 5 provides that information shall not be denied legal effect solely because it is electronic.",
+        "A party that refuses to extradite an offender must submit the case to its own authorities.",
+        "Applicants who were refused entry may appeal to the board.",
+        "RFC 5952 specifies that leading zeros in each field must be suppressed.",
+        "The Regulations current in 2025 were adopted in Dubai in 2012.",
+        "An authoritative name server holds the original records for its zones.",
+        "The Directive prohibits misleading and aggressive commercial practices towards consumers.",
+    ],
+)
+def test_round_nine_neutral_cases(text):
+    assert rules_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("The IETF is the undisputed home of the Internet's core protocols.", "neutrality/puffery"),
+        ("The registry's fellowship scheme has been a runaway success.", "neutrality/puffery"),
+        ("Inexplicably, the mapping omits the Pacific Islands altogether.", "neutrality/editorialising"),
+        ("The item was quietly dropped from the agenda.", "neutrality/editorialising"),
+        ("It is an open secret that the programme is drafted by the secretariat.", "neutrality/weasel"),
+        ("There is a near-universal consensus that the transition strengthened the model.", "neutrality/weasel"),
+        ("Diplomats familiar with the talks say the text was a compromise.", "neutrality/weasel"),
+        ("The proposal would balkanise the Internet into national fiefdoms.", "neutrality/loaded-label"),
+        ("The censorship law was rushed through parliament in a single day.", "neutrality/loaded-label"),
+        ("The organisation presents itself as a neutral technical body.", "neutrality/doubt"),
+        ("The registry's pledge of transparency rings hollow.", "neutrality/doubt"),
+        ("Opponents of the treaty charged that it would legitimise surveillance.", "neutrality/reporting-verb"),
+        ("The minister pretended that coverage had reached every village.", "neutrality/reporting-verb"),
+        ("The incoming chair has promised to broaden participation.", "neutrality/relative-time"),
+        ("The next round of negotiations begins in a few weeks.", "neutrality/relative-time"),
+        ("The Forum's mandate must be renewed if dialogue is to survive.", "neutrality/advocacy"),
+        ("It falls to the private sector to lead the way on IPv6 adoption.", "neutrality/advocacy"),
+    ],
+)
+def test_round_nine_terms(text, rule):
+    assert rule in rules_of(text), flagged(text)

@@ -326,10 +326,23 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
     if after:
         nxt = after[1]
         if nxt.lower() in _CONNECTORS and after[2] is not None:
+            if nxt.lower() == "the" and text[e - 2 : e].lower() == "ly" and _at_sentence_start(text, s, sentence_start):
+                return False  # a sentence adverb before a name: "Sadly the Arab States ..."
             nxt = after[2]
         if _is_capitalised(nxt) and nxt.lower() not in _CAPITALISED_FUNCTION_WORDS:
             return True
     return False
+
+
+def _acronym(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] an acronym: one word in capitals, in brackets right after the
+    Capitalised Name it stands for ("The Electronic Privacy Information Center (EPIC) is
+    ...")? A word in capitals elsewhere may be emphasis ("a UNIQUE opportunity") and is
+    flagged."""
+    if not (s > 1 and text[s - 1] == "(" and text[e : e + 1] == ")" and text[s:e].isalpha() and text[s:e].isupper()):
+        return False
+    before = _last_words(text, max(0, s - 40), s - 1, 1)
+    return bool(before) and _is_capitalised(before[-1])
 
 
 def _local_sentence_start(text: str, s: int, window: int = 200) -> int:
@@ -355,7 +368,8 @@ def _looks_like_name(text: str, s: int, e: int) -> bool:
     ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
     sentence start or a proper adjective ("an Orwellian system")."""
     words = _WORDS.findall(text, s, e)
-    if not words or not all(w[0].isupper() for w in words):  # words are not empty
+    # every word capitalised, or a connector inside a name ("Fight for" the Future)
+    if not words or not words[0][0].isupper() or not all(w[0].isupper() or w in _CONNECTORS for w in words):
         return False
     sentence_start = _local_sentence_start(text, s)
     if _neighbour_capitalised(text, s, e, sentence_start):
@@ -735,7 +749,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             add_punctuated()
         if exempt and exempt_spans.overlaps(s, e):
             continue
-        if text[s].isupper() and not term.in_names and _looks_like_name(text, s, e):
+        if text[s].isupper() and not term.in_names and (_looks_like_name(text, s, e) or _acronym(text, s, e)):
             continue
         rule_id, category, severity, message, suggestion = term.flag_fields
         if quotes and attributed_quote(s, e):
@@ -770,6 +784,16 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                     continue
                 if attributed_quote(s, e):
                     continue
+                severity = doubt.severity
+                # a term quoted in reported speech or in what a rule provides is that
+                # text's term: 'The Convention requires that "dual criminality" ...',
+                # 'Under the EU AI Act, "high-risk" AI systems ...'
+                if reported and in_clause(reporting, s):
+                    if rs.reported_clauses == "drop":
+                        continue
+                    severity = INFO
+                elif (rule_clauses and in_clause(rule_clauses, s)) or _UNDER_A_LAW_FIRST.match(text, _sentence_start(bounds, s), s):
+                    severity = INFO
                 if punctuated_pending:
                     punctuated_pending = False
                     add_punctuated()
@@ -785,7 +809,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                         end=e,
                         rule=doubt.id,
                         category=doubt.category,
-                        severity=doubt.severity,
+                        severity=severity,
                         message=SCARE_QUOTE_MESSAGE.format(match=match),
                         suggestion=SCARE_QUOTE_SUGGESTION,
                         match=match,
@@ -878,4 +902,7 @@ _LAW_NAME = (
     r"(?:[A-Z][\w'\u2019-]*[ \u00a0]+(?:(?:of|on|for|and) (?:the )?)?){0,8}"
     r"(?:Act|Regulation|Directive|Convention|Treaty|Code|Agreement|Law|Charter|Protocol|Framework|Rules|Guidelines|Principles|Recommendation|Declaration|Resolution)"
 )
+# A sentence that opens with the name of a law: 'Under the EU AI Act, "high-risk" AI
+# systems are subject to ...' (the quotation is the law's term).
+_UNDER_A_LAW_FIRST = re.compile(rf"[ \t\u00a0\n\"'\u201c\u2018(]{{0,3}}(?:Under|Pursuant to) the {_LAW_NAME}\b")
 _UNDER_A_LAW = re.compile(rf"[ \t\u00a0]{{0,3}}(?:,[ \t\u00a0]{{0,3}})?\(?under the {_LAW_NAME}\b")
