@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-# name -> (prefix, unit): the text is the prefix and the unit repeated
+# name -> (prefix, unit): the text is the prefix and the unit repeated; or a function of n
 CASES = {
     "spaces after a quotation": ('The "reform"', " "),
     "scare quotes": 'The "reform" and ',
@@ -35,6 +35,9 @@ CASES = {
     "relative clauses": "X, which states that a, b should, ",
     "commas after a relative cue": ("The report, which states that it", ", should"),
     "relative cues, no comma": "X which states that it should ",
+    # a sentence that opens "Under the" and a capitalised word as long as the text, then
+    # scare quotes: each must not read the opening again
+    "law opening + quotes": lambda n: "Under the " + "A" * (4 * n) + ' "x"' * n,
     "names": "the Landmark Forum met ",
     "rule cues": "Under the treaty, states should. ",
     "time anchors": "As of 2020 it is currently. ",
@@ -66,12 +69,16 @@ def main(argv=None) -> int:
     print(f"CPU seconds to scan one text of n = {n} and 2n units (ratio about 2: linear; about 4: n * n)")
     print(f"{'case':<28} {'version':<12} {'chars':>8} {'n':>8} {'2n':>8} {'ratio':>6}")
     for name, case in CASES.items():
-        prefix, unit = case if isinstance(case, tuple) else ("", case)
+        if callable(case):
+            make = case
+        else:
+            prefix, unit = case if isinstance(case, tuple) else ("", case)
+            make = lambda k, prefix=prefix, unit=unit: prefix + unit * k  # noqa: E731
         for label, scan_fn, rs in versions:
-            one = cpu_seconds(scan_fn, rs, prefix + unit * n)
-            two = cpu_seconds(scan_fn, rs, prefix + unit * (2 * n))
+            one = cpu_seconds(scan_fn, rs, make(n))
+            two = cpu_seconds(scan_fn, rs, make(2 * n))
             ratio = two / one if one else float("nan")
-            print(f"{name:<28} {label:<12} {len(prefix) + len(unit) * n:>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
+            print(f"{name:<28} {label:<12} {len(make(n)):>8} {one:8.3f} {two:8.3f} {ratio:6.1f}")
     return 0
 
 

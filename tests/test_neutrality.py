@@ -899,8 +899,9 @@ def test_a_noun_like_cue_before_its_speaker_still_attributes(text):
 
 def test_a_sentence_adverb_before_the_and_a_name_is_flagged():
     assert rules_of("Sadly the Arab States did not obtain a seat in the working group.") == {"neutrality/editorialising"}
-    # a name with a connector inside it is still a name
-    assert rules_of("Fight for the Future is a digital rights group founded in 2011.") == set()
+    assert rules_of("Unfortunately the Chinese delegation left the room.") == {"neutrality/editorialising"}
+    # a capitalised word before the name, not an -ly adverb, still reads as part of it
+    assert rules_of("Landmark the Netherlands is a foundation.") == set()
 
 
 def test_an_acronym_in_brackets_after_its_name_is_not_a_word():
@@ -959,11 +960,120 @@ def test_round_nine_neutral_cases(text):
         ("The registry's pledge of transparency rings hollow.", "neutrality/doubt"),
         ("Opponents of the treaty charged that it would legitimise surveillance.", "neutrality/reporting-verb"),
         ("The minister pretended that coverage had reached every village.", "neutrality/reporting-verb"),
-        ("The incoming chair has promised to broaden participation.", "neutrality/relative-time"),
-        ("The next round of negotiations begins in a few weeks.", "neutrality/relative-time"),
-        ("The Forum's mandate must be renewed if dialogue is to survive.", "neutrality/advocacy"),
-        ("It falls to the private sector to lead the way on IPv6 adoption.", "neutrality/advocacy"),
+        ("The memorandum has been dormant for some time.", "neutrality/relative-time"),
+        ("Up to this moment, the proposals have not obtained a consensus.", "neutrality/relative-time"),
+        ("The Forum should lead the way on IPv6 adoption.", "neutrality/advocacy"),
+        ("There can be no excuse for further delay in implementing the treaty.", "neutrality/advocacy"),
     ],
 )
 def test_round_nine_terms(text, rule):
     assert rule in rules_of(text), flagged(text)
+
+
+# --- from set 9's dev half ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IANA publishes the current root zone file on a public server.",
+        "The secretariat maintains the current list of members.",
+        "Kenya was the leading recipient of the programme's grants in 2019, with 14 of the 40 awards.",
+        "States joining the coalition must endorse its founding declaration.",
+    ],
+)
+def test_set_nine_neutral_cases(text):
+    assert rules_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("The statistics, if they are accurate, would make it the largest exchange point in the region.", "neutrality/doubt"),
+        ("Joining the initiative is essential for any country that is serious about child safety.", "neutrality/advocacy"),
+        ("Governments must involve civil society at every stage of the process.", "neutrality/advocacy"),
+        ("The unit works with hotlines to track down online predators.", "neutrality/loaded-label"),
+        ("The current chair was elected by the members.", "neutrality/relative-time"),
+    ],
+)
+def test_set_nine_terms(text, rule):
+    assert rule in rules_of(text), flagged(text)
+
+
+# --- the review of round 9 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Personal data must be protected against accidental loss.",
+        "Certificates must be renewed every 90 days.",
+        "The regulator has to act within 60 days.",
+        "It falls to the national regulator to enforce the Regulation.",
+        "The GDPR one-stop-shop mechanism designates a lead supervisory authority.",
+        "It is understood that the memorandum does not create legal obligations.",
+        "The registry charges that amount to each registrar.",
+        "The project uses a beacon for measuring route propagation.",
+        "The panel dismissed claims of reverse domain name hijacking.",
+        "Phishing sites pretend to be banks.",
+        "Members come from across the spectrum of stakeholder groups.",
+        "The incoming chair is elected by the plenary.",
+        "The CERT issued a masterclass on incident handling.",
+        "The actual period of retention may be shorter.",
+        "Decisions are usually issued in a few weeks.",
+        "For a year or so the group met monthly.",
+        "The annual reports indicate that membership grew.",
+        "The Commission has long maintained a register of experts.",
+        "In 2019 the Pirates held one seat in the European Parliament.",
+        "Data of uncertain provenance are excluded.",
+        "The figures are unverifiable without an audit.",
+        "The registry provides that service free of charge.",
+    ],
+)
+def test_round_nine_review_neutral_cases(text):
+    assert rules_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("The ministry refused to comment on the leaked draft.", "refused"),
+        ("The allegations were denied.", "denied"),
+        ("The current at-large structure was set up in 2003.", "The current at"),
+        ("The current in-person format replaced the online one.", "The current in"),
+        ("The registry provides that service free of charge, and every operator should use it.", "should"),
+        ("The forum meets online provided that a quorum is present, and members should attend.", "should"),
+    ],
+)
+def test_round_nine_review_flags_that_stay(text, match):
+    assert _severity_of(text, match) == WARNING, flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ('Since joining the coalition in 2015, the company has published "transparency" reports.', '"transparency"'),
+        ('The Board outlines its plans each year, but its "consultation" consists of a single email.', '"consultation"'),
+        ('The forum, pursuant to its charter, held a "public" consultation.', '"public"'),
+        ('The secretariat stated that the meeting was open, but the "consultation" was held behind closed doors.', '"consultation"'),
+        ('The Convention requires that parties cooperate, but its "safeguards" are weak.', '"safeguards"'),
+    ],
+)
+def test_the_registrys_own_scare_quotes_stay_warnings(text, match):
+    assert _severity_of(text, match) == WARNING, flagged(text)
+
+
+def test_an_acronym_must_match_the_initials_before_it():
+    assert "neutrality/evaluative" not in rules_of("The Electronic Privacy Information Center (EPIC) is a research centre.")
+    assert rules_of("The Forum (UNIQUE) brought together 3,000 participants.") != set()
+    assert rules_of("The forum was held in Paris. (EPIC) reports followed.") != set()
+
+
+def test_a_cue_inside_a_longer_cue_still_attributes():
+    # "the charter defines" is a quoted-term cue; its "defines" still attributes the quotation
+    assert rules_of('The charter defines the body\'s purpose as "to promote innovative approaches".') == set()
+
+
+def test_a_short_quotation_in_reported_speech_is_the_speakers_word():
+    text = "The Special Rapporteur stated that cutting off users from the Internet was \u201cdisproportionate\u201d."
+    assert _severity_of(text, "\u201cdisproportionate\u201d") == INFO

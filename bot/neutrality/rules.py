@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TITLE = 1, 2, 4, 8, 16, 32, 64
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TITLE, TERM_CUE = 1, 2, 4, 8, 16, 32, 64, 128
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -127,6 +127,9 @@ class RuleSet:
     # nouns after which a quotation that starts with a capital letter is a title
     # ('the strategy "A Digital Decade for children and youth: the new ..."')
     quoted_titles: list = field(default_factory=list)
+    # phrases after which, in the same clause, a short quotation is the term of the text
+    # named ('The Convention requires that "dual criminality" ...'), not a scare quote
+    quoted_term_cues: list = field(default_factory=list)
     word_classes: dict = field(default_factory=dict)
     # compiled by _compile()
     by_first_word: dict = field(default_factory=dict)
@@ -420,6 +423,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         "time_anchors",
         "quoted_sources",
         "quoted_titles",
+        "quoted_term_cues",
         "word_classes",
         "rules",
     }
@@ -469,6 +473,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     time_anchors = string_list("time_anchors")
     sources = string_list("quoted_sources")
     titles = string_list("quoted_titles")
+    term_cues = string_list("quoted_term_cues")
     for key, cues in (
         ("attribution_cues", attribution),
         ("reporting_cues", reporting),
@@ -476,6 +481,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         ("time_anchors", time_anchors),
         ("quoted_sources", sources),
         ("quoted_titles", titles),
+        ("quoted_term_cues", term_cues),
     ):
         for i, cue in enumerate(cues):
             try:
@@ -619,6 +625,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         reporting_cues=reporting,
         quoted_sources=sources,
         quoted_titles=titles,
+        quoted_term_cues=term_cues,
         word_classes=word_classes,
         attributed_quotes=attributed,
         reported_clauses=reported,
@@ -696,23 +703,25 @@ def _compile(rs: RuleSet) -> None:
         ("rule", rs.rule_cues),
         ("source", rs.quoted_sources),
         ("title", rs.quoted_titles),
+        ("term cue", rs.quoted_term_cues),
     ):
         for cue in cues:
             if not cue:
                 continue
             for phrase in _expand(phrase_words(cue)):
                 kinds.setdefault(phrase, set()).add(kind)
-    # A term that contains an attribution cue ("critics have argued") also attributes
-    # what follows it: the scan finds the longest phrase, so the cue is not seen alone.
-    # (" cue " in " phrase ", tested as: some run of the phrase's words is a cue.)
+    # A term or a quoted-term cue that contains an attribution cue ("critics have argued",
+    # "the charter defines") also attributes what follows it: the scan finds the longest
+    # phrase, so the cue is not seen alone. (" cue " in " phrase ", tested as: some run of
+    # the phrase's words is a cue.)
     cue_phrases = {c for c in kinds if "attribution" in kinds[c]}
-    for phrase in by_phrase:
-        if " " in phrase:
+    for phrase in list(kinds):
+        if " " in phrase and kinds[phrase] & {"term", "term cue"}:
             words = phrase.split(" ")
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "title": TITLE}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "title": TITLE, "term cue": TERM_CUE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next

@@ -10,7 +10,7 @@ from itertools import accumulate, compress, islice
 
 from bot.findings import INFO
 
-from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, TITLE, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, TERM_CUE, TITLE, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -336,13 +336,18 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
 
 def _acronym(text: str, s: int, e: int) -> bool:
     """Is text[s:e] an acronym: one word in capitals, in brackets right after the
-    Capitalised Name it stands for ("The Electronic Privacy Information Center (EPIC) is
-    ...")? A word in capitals elsewhere may be emphasis ("a UNIQUE opportunity") and is
-    flagged."""
-    if not (s > 1 and text[s - 1] == "(" and text[e : e + 1] == ")" and text[s:e].isalpha() and text[s:e].isupper()):
+    Capitalised Words of its sentence that it abbreviates, its letters their initials in
+    order ("The Electronic Privacy Information Center (EPIC) is ...")? A word in
+    capitals elsewhere may be emphasis ("a UNIQUE opportunity") and is flagged."""
+    word = text[s:e]
+    if not (s > 1 and text[s - 1] == "(" and text[e : e + 1] == ")" and word.isalpha() and word.isupper()):
         return False
-    before = _last_words(text, max(0, s - 40), s - 1, 1)
-    return bool(before) and _is_capitalised(before[-1])
+    initials = "".join(w[0] for w in _last_words(text, _local_sentence_start(text, s - 1), s - 1, 12) if w[0].isupper())
+    i = 0
+    for c in initials:
+        if i < len(word) and c == word[i]:
+            i += 1
+    return i == len(word)
 
 
 def _local_sentence_start(text: str, s: int, window: int = 200) -> int:
@@ -368,8 +373,7 @@ def _looks_like_name(text: str, s: int, e: int) -> bool:
     ("Leading Group on Innovative Financing"). A lone capitalised word is not: it is a
     sentence start or a proper adjective ("an Orwellian system")."""
     words = _WORDS.findall(text, s, e)
-    # every word capitalised, or a connector inside a name ("Fight for" the Future)
-    if not words or not words[0][0].isupper() or not all(w[0].isupper() or w in _CONNECTORS for w in words):
+    if not words or not all(w[0].isupper() for w in words):  # words are not empty
         return False
     sentence_start = _local_sentence_start(text, s)
     if _neighbour_capitalised(text, s, e, sentence_start):
@@ -600,7 +604,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     # Sort the phrases found by kind.
     kinds = rs.kinds
-    candidates, exempt, cues, reporting, sources, rule_clauses, titles = [], [], [], [], [], [], []
+    candidates, exempt, cues, reporting, sources, rule_clauses, titles, term_cues = [], [], [], [], [], [], [], []
     reporting_start = {}  # end of a reporting cue -> its start
     for hit in hits:
         s, e, g = hit
@@ -620,6 +624,8 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             sources.append(e)
         if kind & TITLE:
             titles.append(e)
+        if kind & TERM_CUE:
+            term_cues.append(e)
         if kind & RULE:
             rule_clauses.append(e)
     if not candidates and not quotes:
@@ -709,6 +715,23 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 return False
         return False
 
+    law_first = {}  # sentence start -> end of "Under the <Law Name>" that opens it, or -1
+
+    def quoted_term(s, ends, law_opening):
+        """Is the quotation at `s` in the same clause as, and after, one of the cue `ends`
+        (sorted), or, with `law_opening`, an opening "Under the <Law Name>"? A clause ends
+        at "but", "however", "although" ... ("The Board outlines its plans, but its
+        "consultation" ...")."""
+        start = _sentence_start(bounds, s)
+        k = bisect_right(ends, s)
+        cue_end = ends[k - 1] if k and ends[k - 1] > start else -1
+        if law_opening:
+            if start not in law_first:  # once per sentence: a text of many quotations stays linear
+                m = _UNDER_A_LAW_FIRST.match(text, start, min(len(text), start + 400))
+                law_first[start] = m.end() if m else -1
+            cue_end = max(cue_end, law_first[start] if law_first[start] <= s else -1)
+        return cue_end >= 0 and _CLAUSE_BREAK.search(low, cue_end, s) is None
+
     dated = {}  # sentence start -> has a time anchor with a year
 
     def dated_sentence(s):
@@ -784,15 +807,17 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                     continue
                 if attributed_quote(s, e):
                     continue
+                # a term quoted in what a law or rule provides is that text's term
+                # ('The Convention requires that "dual criminality" ...', 'Under the EU AI
+                # Act, "high-risk" AI systems ...'), and one quoted in reported speech the
+                # speaker's ('The Rapporteur stated that it was "disproportionate"'): in
+                # the same clause, not after "but" and the like
                 severity = doubt.severity
-                # a term quoted in reported speech or in what a rule provides is that
-                # text's term: 'The Convention requires that "dual criminality" ...',
-                # 'Under the EU AI Act, "high-risk" AI systems ...'
-                if reported and in_clause(reporting, s):
+                if quoted_term(s, term_cues, True):
+                    severity = INFO
+                elif reported and quoted_term(s, reporting, False):
                     if rs.reported_clauses == "drop":
                         continue
-                    severity = INFO
-                elif (rule_clauses and in_clause(rule_clauses, s)) or _UNDER_A_LAW_FIRST.match(text, _sentence_start(bounds, s), s):
                     severity = INFO
                 if punctuated_pending:
                     punctuated_pending = False
@@ -904,5 +929,6 @@ _LAW_NAME = (
 )
 # A sentence that opens with the name of a law: 'Under the EU AI Act, "high-risk" AI
 # systems are subject to ...' (the quotation is the law's term).
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|although|though|yet|whereas|while)\b")
 _UNDER_A_LAW_FIRST = re.compile(rf"[ \t\u00a0\n\"'\u201c\u2018(]{{0,3}}(?:Under|Pursuant to) the {_LAW_NAME}\b")
 _UNDER_A_LAW = re.compile(rf"[ \t\u00a0]{{0,3}}(?:,[ \t\u00a0]{{0,3}})?\(?under the {_LAW_NAME}\b")
