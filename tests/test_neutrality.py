@@ -990,7 +990,7 @@ def test_set_nine_neutral_cases(text):
     "text, rule",
     [
         ("The statistics, if they are accurate, would make it the largest exchange point in the region.", "neutrality/doubt"),
-        ("Joining the initiative is essential for any country that is serious about child safety.", "neutrality/advocacy"),
+        ("Joining the initiative is essential for any country that is serious about child safety.", "neutrality/editorialising"),
         ("Governments must involve civil society at every stage of the process.", "neutrality/advocacy"),
         ("The unit works with hotlines to track down online predators.", "neutrality/loaded-label"),
         ("The current chair was elected by the members.", "neutrality/relative-time"),

@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TITLE, TERM_CUE = 1, 2, 4, 8, 16, 32, 64, 128
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TERM_CUE = 1, 2, 4, 8, 16, 32, 128
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.
@@ -127,6 +127,9 @@ class RuleSet:
     # nouns after which a quotation that starts with a capital letter is a title
     # ('the strategy "A Digital Decade for children and youth: the new ..."')
     quoted_titles: list = field(default_factory=list)
+    # their last words, every form ("action plan+" -> plan, plans): the word before such
+    # a quotation is looked up here, so these nouns need not start phrases in the scan
+    title_nouns: frozenset = frozenset()
     # phrases after which, in the same clause, a short quotation is the term of the text
     # named ('The Convention requires that "dual criminality" ...'), not a scare quote
     quoted_term_cues: list = field(default_factory=list)
@@ -673,6 +676,7 @@ def _expand(words) -> list[str]:
 
 
 def _compile(rs: RuleSet) -> None:
+    rs.title_nouns = frozenset(form for title in rs.quoted_titles for form in phrase_words(title)[-1])
     by_first: dict = {}
     by_phrase: dict = {}
     for term in rs.terms:
@@ -685,7 +689,7 @@ def _compile(rs: RuleSet) -> None:
     # The phrases whose first term has no condition: the scan takes that term at once.
     rs.unconditional = {phrase: terms[0] for phrase, terms in by_phrase.items() if terms[0].unconditional}
     # Every phrase the scanner looks for, and what it is: a term of a rule, an exempt
-    # name, an attribution cue, a reporting cue, a quoted source or a title's noun.
+    # name, an attribution cue, a reporting cue, a quoted source or a quoted-term cue.
     kinds: dict = {}
     for phrase in by_phrase:
         kinds.setdefault(phrase, set()).add("term")
@@ -702,7 +706,6 @@ def _compile(rs: RuleSet) -> None:
         ("reporting", rs.reporting_cues),
         ("rule", rs.rule_cues),
         ("source", rs.quoted_sources),
-        ("title", rs.quoted_titles),
         ("term cue", rs.quoted_term_cues),
     ):
         for cue in cues:
@@ -721,7 +724,7 @@ def _compile(rs: RuleSet) -> None:
             n = len(words)
             if any(" ".join(words[a:b]) in cue_phrases for a in range(n) for b in range(a + 1, n + 1)):
                 kinds[phrase].add("attribution")
-    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "title": TITLE, "term cue": TERM_CUE}
+    bits = {"term": TERM, "exempt": EXEMPT, "attribution": ATTRIBUTION, "reporting": REPORTING, "source": SOURCE, "rule": RULE, "term cue": TERM_CUE}
     rs.kinds = {k: sum(bits[x] for x in v) for k, v in kinds.items()}
     # The scan splits the text into runs of word characters (\w) and finds, at the
     # start of each run, the longest phrase of `kinds` made of this run and the next

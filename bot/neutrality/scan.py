@@ -10,7 +10,7 @@ from itertools import accumulate, compress, islice
 
 from bot.findings import INFO
 
-from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, TERM_CUE, TITLE, RuleSet, load_rules, phrases_regex
+from .rules import ATTRIBUTION, DIGITS, EXEMPT, REPORTING, RULE, SEP, SOURCE, TERM, TERM_CUE, RuleSet, load_rules, phrases_regex
 
 SCARE_QUOTE_MESSAGE = '{match} in quotation marks without a source reads as a scare quote'
 SCARE_QUOTE_SUGGESTION = "remove the quotation marks, or say who uses the word and cite the source"
@@ -604,7 +604,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     # Sort the phrases found by kind.
     kinds = rs.kinds
-    candidates, exempt, cues, reporting, sources, rule_clauses, titles, term_cues = [], [], [], [], [], [], [], []
+    candidates, exempt, cues, reporting, sources, rule_clauses, term_cues = [], [], [], [], [], [], []
     reporting_start = {}  # end of a reporting cue -> its start
     for hit in hits:
         s, e, g = hit
@@ -622,8 +622,6 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             reporting_start[e] = s
         if kind & SOURCE:
             sources.append(e)
-        if kind & TITLE:
-            titles.append(e)
         if kind & TERM_CUE:
             term_cues.append(e)
         if kind & RULE:
@@ -654,7 +652,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     def own(k):
         if k not in own_attribution:
-            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources, titles)
+            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources, rs.title_nouns)
         return own_attribution[k]
 
     def quote_attributed(k):
@@ -887,12 +885,12 @@ _NOUN_CUES = frozenset(("report", "reports", "note", "notes", "record", "records
 _SPEAKER_AFTER = re.compile(r"[ \t\u00a0]{1,3}(?:(?:the|a|an|its|their|this|his|her|our)\b|[A-Z])")
 
 
-def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, titles=()) -> bool:
+def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, title_nouns=frozenset()) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
     just after it, or the name of a document right before it), or a title (one that
     starts with a capital letter right after a `quoted_titles` noun)? The cues' starts
-    and ends and the sources' and titles' ends are sorted (phrases do not overlap), so
-    each test is a bisect: a text of many quotations and cues costs n log n."""
+    and ends and the sources' ends are sorted (phrases do not overlap), so each test is
+    a bisect: a text of many quotations and cues costs n log n."""
     s, e, _, _ = quote
     # of the cues before the quotation, the last one starts latest: is it in its sentence?
     k = bisect_right(cue_ends, s)
@@ -913,9 +911,10 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, titles=(
     if k and not low[sources[k - 1] : s].strip(" \t,:"):
         return True
     # a title: 'the strategy "A Digital Decade for children and youth: the new ..."'
-    k = bisect_right(titles, s)
-    if k and not low[titles[k - 1] : s].strip(" \t,:") and bounds.text[quote[2] : quote[2] + 1].isupper():
-        return True
+    if title_nouns and bounds.text[quote[2] : quote[2] + 1].isupper():
+        before = low[max(0, s - 40) : s].rstrip(" \t\u00a0,:")
+        if _prev_word(before, len(before)) in title_nouns:
+            return True
     # a term that a named law defines: 'A "trusted flagger" under the Digital Services Act'
     return _UNDER_A_LAW.match(bounds.text, e) is not None
 
