@@ -41,11 +41,13 @@ INDEPENDENT7 = ROOT / "tests" / "data" / "neutrality" / "independent7.tsv"
 INDEPENDENT8 = ROOT / "tests" / "data" / "neutrality" / "independent8.tsv"
 INDEPENDENT9 = ROOT / "tests" / "data" / "neutrality" / "independent9.tsv"
 # Development corpora (all tuning data, no test half): 480 sentences each, by helpers that
-# never saw the rules: other expressions of each kind of bias, and the writers (second-
-# language stakeholders, press officers, activists, journalists, academics).
+# never saw the rules: other expressions of each kind of bias, the writers (second-
+# language stakeholders, press officers, activists, journalists, academics), and bias
+# carried by grammar and framing (presupposition, irony, rhetorical questions).
 DEV_CORPORA = (
     ROOT / "tests" / "data" / "neutrality" / "dev-expressions.tsv",
     ROOT / "tests" / "data" / "neutrality" / "dev-writers.tsv",
+    ROOT / "tests" / "data" / "neutrality" / "dev-framing.tsv",
 )
 import os  # noqa: E402
 

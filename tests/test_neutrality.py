@@ -1077,3 +1077,43 @@ def test_a_cue_inside_a_longer_cue_still_attributes():
 def test_a_short_quotation_in_reported_speech_is_the_speakers_word():
     text = "The Special Rapporteur stated that cutting off users from the Internet was \u201cdisproportionate\u201d."
     assert _severity_of(text, "\u201cdisproportionate\u201d") == INFO
+
+
+# --- round 10: from the third development corpus (bias in grammar and framing) ----------
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Few regional instruments can rival the Malabo Convention in ambition.", "neutrality/puffery"),
+        ("Convention 108, opened for signature in 1981, was decades ahead of its time.", "neutrality/puffery"),
+        ("The 2015 mapping was a tour de force that reframed the debate.", "neutrality/puffery"),
+        ("The secretariat eventually bowed to pressure and published the comments.", "neutrality/editorialising"),
+        ("The report cherry-picks examples from OECD members.", "neutrality/editorialising"),
+        ("Instead of addressing the gap, the forum has produced yet another report about it.", "neutrality/editorialising"),
+        ("People close to the negotiations say the text was agreed under pressure.", "neutrality/weasel"),
+        ("The Investigatory Powers Act 2016, the snoopers' charter, is listed under privacy.", "neutrality/loaded-label"),
+        ("Civil society was represented by the usual suspects.", "neutrality/loaded-label"),
+        ("Membership of the network is open to all, at least in principle.", "neutrality/doubt"),
+        ("The agenda is a trade liberalisation programme under another name.", "neutrality/doubt"),
+        ("UNESCO's study demonstrates that most content is published in a few languages.", "neutrality/reporting-verb"),
+        ("The IGF is in the middle of preparing its next annual meeting.", "neutrality/relative-time"),
+        ("There is a strong case for giving civil society a formal vote.", "neutrality/advocacy"),
+        ("The international community must rally behind the Christchurch Call.", "neutrality/advocacy"),
+    ],
+)
+def test_round_ten_terms(text, rule):
+    assert rule in rules_of(text), flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The law requires operators of critical information infrastructure to store important data in the country.",
+        "The Plenipotentiary Conference, which the ITU Constitution names the supreme organ of the Union, meets every four years.",
+        "The report was published on paper and online in 2019.",
+        "The claims to the domain name were rejected by the panel.",
+    ],
+)
+def test_round_ten_neutral_cases(text):
+    assert rules_of(text) == set()
