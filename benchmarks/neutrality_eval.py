@@ -40,6 +40,7 @@ INDEPENDENT6 = ROOT / "tests" / "data" / "neutrality" / "independent6.tsv"
 INDEPENDENT7 = ROOT / "tests" / "data" / "neutrality" / "independent7.tsv"
 INDEPENDENT8 = ROOT / "tests" / "data" / "neutrality" / "independent8.tsv"
 INDEPENDENT9 = ROOT / "tests" / "data" / "neutrality" / "independent9.tsv"
+INDEPENDENT10 = ROOT / "tests" / "data" / "neutrality" / "independent10.tsv"
 # Development corpora (all tuning data, no test half): 480 sentences each, by helpers that
 # never saw the rules: other expressions of each kind of bias, the writers (second-
 # language stakeholders, press officers, activists, journalists, academics), and bias
@@ -338,6 +339,7 @@ def main(argv=None) -> int:
     ap.add_argument("--independent7", type=Path, default=INDEPENDENT7, help="the seventh such set (its test half is held out)")
     ap.add_argument("--independent8", type=Path, default=INDEPENDENT8, help="the eighth such set (its test half is held out)")
     ap.add_argument("--independent9", type=Path, default=INDEPENDENT9, help="the ninth such set (its test half is held out)")
+    ap.add_argument("--independent10", type=Path, default=INDEPENDENT10, help="the tenth such set (its test half is held out)")
     ap.add_argument("--wnc", type=Path, default=SHARED / "wnc")
     ap.add_argument("--rules", type=Path, default=None)
     ap.add_argument("--ceiling", action="store_true", help="on the WNC train pairs, count what no word list can separate")
@@ -360,6 +362,7 @@ def main(argv=None) -> int:
         args.independent7,
         args.independent8,
         args.independent9,
+        args.independent10,
         *DEV_CORPORA,
     ):
         report_labelled(path, rs, errors=args.errors == "dev")
