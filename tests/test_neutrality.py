@@ -1117,3 +1117,62 @@ def test_round_ten_terms(text, rule):
 )
 def test_round_ten_neutral_cases(text):
     assert rules_of(text) == set()
+
+
+# --- the review of round 10 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        # a title noun, not a verb: "plans", "planning", "briefed" do not make a title
+        ('The ministry plans "Smart Nation" hubs with "world-class" connectivity.', "world-class"),
+        ('The regulator briefed "Project Lighthouse" partners on its "groundbreaking" sandbox.', "groundbreaking"),
+        # a gerund that starts the sentence is its subject, not a rule about who joins
+        ("Joining the Christchurch Call should be a priority for every government.", "should"),
+        ("Joining the MANRS programme is a must for every network operator.", "is a must"),
+        # narrow exemptions do not hide the same words elsewhere
+        ("This is an important data protection reform.", "important"),
+        ("The forum is the supreme organ of Internet governance.", "supreme"),
+    ],
+)
+def test_round_ten_review_flags_that_stay(text, match):
+    assert _severity_of(text, match) == WARNING, flagged(text)
+
+
+def test_a_title_after_a_title_phrase_is_a_name():
+    assert rules_of('The Commission adopted the action plan "A Landmark Plan for Europe" in 2020.') == set()
+    assert rules_of('Its final report, "The World-Class Internet", was published in 2019.') == set()
+    assert rules_of("States joining the coalition must endorse its founding declaration.") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sources in Geneva say the text will be revised.",
+        "The registry is a model of openness for the region.",
+        "States could do more to fund national initiatives.",
+        "The decision surprised nobody in the community.",
+    ],
+)
+def test_round_ten_alternatives_of_one_word_each(text):
+    assert rules_of(text) != set(), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The exchange point is in the middle of the business district.",
+        "Article 4 clarifies that the exemption does not cover registries.",
+        "The complainant demonstrated that the domain name was registered in bad faith.",
+        "The forum, which is to say its plenary, elects the chair.",
+        "Quorum is rarely achieved at the annual general meeting.",
+        "The index is used to set a benchmark for national readiness.",
+        "The industry dominated the consultation responses, with 62 of 80 submissions.",
+        "The meeting was held in Geneva, as usual, in the second week of December.",
+        "Panels assess the application's claim to represent the community.",
+        "The law requires the storage of personal information and important data in the country.",
+    ],
+)
+def test_round_ten_review_neutral_cases(text):
+    assert rules_of(text) == set()

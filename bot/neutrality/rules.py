@@ -127,9 +127,11 @@ class RuleSet:
     # nouns after which a quotation that starts with a capital letter is a title
     # ('the strategy "A Digital Decade for children and youth: the new ..."')
     quoted_titles: list = field(default_factory=list)
-    # their last words, every form ("action plan+" -> plan, plans): the word before such
-    # a quotation is looked up here, so these nouns need not start phrases in the scan
-    title_nouns: frozenset = frozenset()
+    # every phrase they spell, a final "+" giving the noun's plural only ("action plan+"
+    # -> action plan, action plans; not "planned"): the words before such a quotation are
+    # looked up here, so these nouns need not start phrases in the scan
+    title_phrases: frozenset = frozenset()
+    title_max_words: int = 0
     # phrases after which, in the same clause, a short quotation is the term of the text
     # named ('The Convention requires that "dual criminality" ...'), not a scare quote
     quoted_term_cues: list = field(default_factory=list)
@@ -675,8 +677,25 @@ def _expand(words) -> list[str]:
     return out
 
 
+def _title_forms(title: str) -> list[str]:
+    """The phrases a `quoted_titles` entry spells: "a|b" alternatives; a final "+" adds
+    the plural of a noun (report+ -> report, reports), not a verb's forms."""
+    out = [""]
+    for token in title.strip().lower().split():
+        forms = set()
+        for alt in token.split("|"):
+            if alt.endswith("+"):
+                base = alt[:-1]
+                forms |= {base, base[:-1] + "ies" if base.endswith("y") else base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")}
+            else:
+                forms.add(alt)
+        out = [f"{prefix} {form}" if prefix else form for prefix in out for form in sorted(forms)]
+    return out
+
+
 def _compile(rs: RuleSet) -> None:
-    rs.title_nouns = frozenset(form for title in rs.quoted_titles for form in phrase_words(title)[-1])
+    rs.title_phrases = frozenset(p for title in rs.quoted_titles for p in _title_forms(title))
+    rs.title_max_words = max((p.count(" ") + 1 for p in rs.title_phrases), default=0)
     by_first: dict = {}
     by_phrase: dict = {}
     for term in rs.terms:

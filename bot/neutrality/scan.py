@@ -334,6 +334,14 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
     return False
 
 
+def _gerund_subject(text: str, low: str, s: int) -> bool:
+    """Does a cue at `s` start its sentence with a word in -ing? Then it is the subject
+    of what follows ("Joining the Call should be a priority"), not a rule about who joins
+    ("States joining the coalition must endorse ...")."""
+    m = _FIRST_WORD.match(low, s)
+    return m is not None and m.group().endswith("ing") and _at_sentence_start(text, s, _local_sentence_start(text, s))
+
+
 def _acronym(text: str, s: int, e: int) -> bool:
     """Is text[s:e] an acronym: one word in capitals, in brackets right after the
     Capitalised Words of its sentence that it abbreviates, its letters their initials in
@@ -624,7 +632,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
             sources.append(e)
         if kind & TERM_CUE:
             term_cues.append(e)
-        if kind & RULE:
+        if kind & RULE and not _gerund_subject(text, low, s):
             rule_clauses.append(e)
     if not candidates and not quotes:
         return []
@@ -652,7 +660,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
 
     def own(k):
         if k not in own_attribution:
-            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources, rs.title_nouns)
+            own_attribution[k] = _attributed(low, quotes[k], bounds, cue_starts, cue_ends, sources, rs)
         return own_attribution[k]
 
     def quote_attributed(k):
@@ -885,7 +893,7 @@ _NOUN_CUES = frozenset(("report", "reports", "note", "notes", "record", "records
 _SPEAKER_AFTER = re.compile(r"[ \t\u00a0]{1,3}(?:(?:the|a|an|its|their|this|his|her|our)\b|[A-Z])")
 
 
-def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, title_nouns=frozenset()) -> bool:
+def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, rs=None) -> bool:
     """Is the quotation attributed to a source (a cue before it in its sentence, a cue
     just after it, or the name of a document right before it), or a title (one that
     starts with a capital letter right after a `quoted_titles` noun)? The cues' starts
@@ -911,10 +919,14 @@ def _attributed(low: str, quote, bounds, cue_starts, cue_ends, sources, title_no
     if k and not low[sources[k - 1] : s].strip(" \t,:"):
         return True
     # a title: 'the strategy "A Digital Decade for children and youth: the new ..."'
-    if title_nouns and bounds.text[quote[2] : quote[2] + 1].isupper():
-        before = low[max(0, s - 40) : s].rstrip(" \t\u00a0,:")
-        if _prev_word(before, len(before)) in title_nouns:
-            return True
+    if rs is not None and rs.title_phrases and bounds.text[quote[2] : quote[2] + 1].isupper():
+        lo = max(0, s - 60)
+        before = low[lo:s].rstrip(" \t\u00a0,:")
+        if before[-1:].isalnum():  # not "the report's", not after a bracket
+            words = _last_words(before, 0, len(before), rs.title_max_words)
+            for k in range(1, len(words) + 1):
+                if " ".join(words[-k:]) in rs.title_phrases:
+                    return True
     # a term that a named law defines: 'A "trusted flagger" under the Digital Services Act'
     return _UNDER_A_LAW.match(bounds.text, e) is not None
 
