@@ -15,6 +15,7 @@ entries.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -30,11 +31,11 @@ import neutrality_eval as ev  # noqa: E402
 from bot.neutrality import load_rules, scan  # noqa: E402
 
 
-def _load(ref: str):
-    """(scan, rules) of `ref`, each in a package of its own name."""
+def _load(ref: str, into: Path):
+    """(scan, rules) of `ref`, loaded afresh from a folder of `into`."""
     for name in [m for m in sys.modules if m == equiv.REF_PACKAGE or m.startswith(equiv.REF_PACKAGE + ".")]:
         del sys.modules[name]
-    return equiv.load_ref(ref, Path(tempfile.mkdtemp(prefix="neutrality-ab-")), own_rules=True)
+    return equiv.load_ref(ref, Path(tempfile.mkdtemp(dir=into)), own_rules=True)
 
 
 def per_1000_entries(scan_fn, rs, entries, repeats: int) -> float:
@@ -56,7 +57,11 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--repeats", type=int, default=15)
     args = ap.parse_args(argv)
-    versions = [(ref, *_load(ref)) for ref in args.refs] + [("now", scan, load_rules())]
+    tmp = Path(tempfile.mkdtemp(prefix="neutrality-ab-"))
+    try:
+        versions = [(ref, *_load(ref, tmp)) for ref in args.refs] + [("now", scan, load_rules())]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the modules are loaded: the files are not needed
     entries = ev.entry_texts()
     times = {label: [] for label, _, _ in versions}
     for i in range(args.rounds):

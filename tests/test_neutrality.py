@@ -1176,3 +1176,56 @@ def test_round_ten_alternatives_of_one_word_each(text):
 )
 def test_round_ten_review_neutral_cases(text):
     assert rules_of(text) == set()
+
+
+# --- the last review ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("The IGF is in the middle of a review of its working methods.", "is in the middle of a"),
+        ("Operators claim to speak for all users.", "claim to speak"),
+        ("The process was US dominated from the start.", "US dominated"),
+        ("The court clarified that the terms were unfair, the minister clarified that they were not.", "clarified that"),
+        ('The agency studies "Open Finance" pilots with "groundbreaking" results.', "groundbreaking"),
+    ],
+)
+def test_last_review_flags_that_stay(text, match):
+    assert _severity_of(text, match) == WARNING, flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        # an -ing clause closed by a comma is about who joins: the rule's content stays info
+        ("Joining the coalition, states must commit to its founding declaration.", "must commit"),
+        ("Seeking to join the Alliance, operators should notify the secretariat.", "should"),
+        # a line break inside a sentence does not start one
+        ("States and organisations\njoining the coalition must endorse the declaration.", "must endorse"),
+    ],
+)
+def test_an_ing_clause_with_a_comma_or_a_line_break_is_still_a_rule(text, match):
+    assert _severity_of(text, match) == INFO, flagged(text)
+
+
+def test_title_plurals_are_built_as_nouns():
+    from bot.neutrality.rules import _title_forms
+
+    assert set(_title_forms("roadmap+")) == {"roadmap", "roadmaps"}
+    assert set(_title_forms("policy+")) == {"policy", "policies"}
+    assert set(_title_forms("survey+")) == {"survey", "surveys"}
+    assert set(_title_forms("white paper+")) == {"white paper", "white papers"}
+    assert set(_title_forms("working|policy brief+")) == {"working brief", "working briefs", "policy brief", "policy briefs"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Operators of critical infrastructure must store important data locally.",
+        "Article 4 clarified that the exemption applies to registries.",
+        "The exchange point is in the middle of the business district.",
+    ],
+)
+def test_last_review_neutral_cases(text):
+    assert rules_of(text) == set()

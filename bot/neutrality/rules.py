@@ -686,7 +686,13 @@ def _title_forms(title: str) -> list[str]:
         for alt in token.split("|"):
             if alt.endswith("+"):
                 base = alt[:-1]
-                forms |= {base, base[:-1] + "ies" if base.endswith("y") else base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s")}
+                if base.endswith("y") and base[-2:-1] not in ("a", "e", "i", "o", "u"):
+                    plural = base[:-1] + "ies"  # policy -> policies, not survey -> surveies
+                elif base.endswith(("s", "sh", "ch", "x")):
+                    plural = base + "es"
+                else:
+                    plural = base + "s"
+                forms |= {base, plural}
             else:
                 forms.add(alt)
         out = [f"{prefix} {form}" if prefix else form for prefix in out for form in sorted(forms)]

@@ -335,11 +335,22 @@ def _neighbour_capitalised(text: str, s: int, e: int, sentence_start: int) -> bo
 
 
 def _gerund_subject(text: str, low: str, s: int) -> bool:
-    """Does a cue at `s` start its sentence with a word in -ing? Then it is the subject
-    of what follows ("Joining the Call should be a priority"), not a rule about who joins
-    ("States joining the coalition must endorse ...")."""
+    """Does a cue at `s` start its sentence with a word in -ing, with no comma closing
+    its phrase? Then it is the subject of what follows ("Joining the Call should be a
+    priority"), not a rule about who joins ("States joining the coalition must endorse
+    ...", "Joining the coalition, states must commit to ..."). A line break inside a
+    sentence ("organisations\njoining the coalition must ...") does not start one."""
     m = _FIRST_WORD.match(low, s)
-    return m is not None and m.group().endswith("ing") and _at_sentence_start(text, s, _local_sentence_start(text, s))
+    if m is None or not m.group().endswith("ing"):
+        return False
+    start = _local_sentence_start(text, s)
+    if not _at_sentence_start(text, s, start):
+        return False
+    before = text[max(0, start - 3) : start].rstrip()
+    if start and before[-1:].isalnum():  # a line break in the middle of a sentence
+        return False
+    end = _SENTENCE_END.search(low, s, min(len(low), s + 200))
+    return "," not in low[s : end.start() if end else min(len(low), s + 200)]
 
 
 def _acronym(text: str, s: int, e: int) -> bool:
