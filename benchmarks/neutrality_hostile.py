@@ -38,6 +38,9 @@ CASES = {
     # a sentence that opens "Under the" and a capitalised word as long as the text, then
     # scare quotes: each must not read the opening again
     "law opening + quotes": lambda n: "Under the " + "A" * (4 * n) + ' "x"' * n,
+    # one cue that opens the text, then scare quotes in its clause: each must not search
+    # the text between the cue and itself again
+    "cue + quotes in its clause": ("The Convention requires that ", '"x" and '),
     "names": "the Landmark Forum met ",
     "rule cues": "Under the treaty, states should. ",
     "time anchors": "As of 2020 it is currently. ",

@@ -26,7 +26,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "schema" / "neutralit
 
 ATTRIBUTED_MODES = ("drop", "lower")
 # What a phrase found by the one-pass scan is (bit flags; a phrase can be several).
-TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TERM_CUE = 1, 2, 4, 8, 16, 32, 128
+TERM, EXEMPT, ATTRIBUTION, REPORTING, SOURCE, RULE, TERM_CUE = 1, 2, 4, 8, 16, 32, 64
 REPORTED_MODES = ("drop", "lower", "keep")
 # `digits` in `unless_next` / `unless_prev` (any word of digits) is kept as this marker,
 # which no word can equal.

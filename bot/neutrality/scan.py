@@ -733,6 +733,7 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
         return False
 
     law_first = {}  # sentence start -> end of "Under the <Law Name>" that opens it, or -1
+    breaks = []  # where the words that end a clause ("but", "however" ...) are, found when first needed
 
     def quoted_term(s, ends, law_opening):
         """Is the quotation at `s` in the same clause as, and after, one of the cue `ends`
@@ -747,7 +748,12 @@ def scan(text: str, *, rules: RuleSet | None = None, proper_names=()) -> list[Fl
                 m = _UNDER_A_LAW_FIRST.match(text, start, min(len(text), start + 400))
                 law_first[start] = m.end() if m else -1
             cue_end = max(cue_end, law_first[start] if law_first[start] <= s else -1)
-        return cue_end >= 0 and _CLAUSE_BREAK.search(low, cue_end, s) is None
+        if cue_end < 0:
+            return False
+        if not breaks:  # once per text, then a bisect per quotation: linear however many
+            breaks.extend(m.start() for m in _CLAUSE_BREAK.finditer(low))
+            breaks.append(len(low) + 1)
+        return breaks[bisect_left(breaks, cue_end)] >= s
 
     dated = {}  # sentence start -> has a time anchor with a year
 
