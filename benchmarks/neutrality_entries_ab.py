@@ -18,7 +18,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,19 +37,6 @@ def _load(ref: str, into: Path):
     return equiv.load_ref(ref, Path(tempfile.mkdtemp(dir=into)), own_rules=True)
 
 
-def per_1000_entries(scan_fn, rs, entries, repeats: int) -> float:
-    reps = -(-1000 // len(entries))
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.process_time()
-        for _ in range(reps):
-            for texts, names in entries:
-                for t in texts:
-                    scan_fn(t, rules=rs, proper_names=names)
-        best = min(best, time.process_time() - t0)
-    return best * 1000 * 1000 / (reps * len(entries))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("refs", nargs="+", metavar="REV")
@@ -66,7 +52,7 @@ def main(argv=None) -> int:
     times = {label: [] for label, _, _ in versions}
     for i in range(args.rounds):
         for label, scan_fn, rs in versions if i % 2 == 0 else versions[::-1]:
-            times[label].append(per_1000_entries(scan_fn, rs, entries, args.repeats))
+            times[label].append(ev.timing_entries(rs, entries, 1000, args.repeats, scan_fn)[0])
     print(f"ms of CPU per 1,000 entries ({len(entries)} entries of entries/ repeated; best of {args.repeats}, {args.rounds} rounds)")
     for label, values in times.items():
         print(f"  {label:<12} {min(values):6.1f} - {max(values):6.1f}")

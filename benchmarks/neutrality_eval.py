@@ -260,9 +260,10 @@ def entry_texts(directory: Path = ROOT / "entries"):
     return out
 
 
-def timing_entries(rs, entries, n_entries=1000, repeats=5):
+def timing_entries(rs, entries, n_entries=1000, repeats=5, scan_fn=scan):
     """Milliseconds of CPU time to scan the free text of `n_entries` entries (the given
-    ones, repeated), best of `repeats`; and the average characters of free text."""
+    ones, repeated), best of `repeats`; and the average characters of free text.
+    `scan_fn`: the scan to time (another commit's, in neutrality_entries_ab.py)."""
     reps = -(-n_entries // len(entries))
     best = float("inf")
     for _ in range(repeats):
@@ -270,7 +271,7 @@ def timing_entries(rs, entries, n_entries=1000, repeats=5):
         for _ in range(reps):
             for texts, names in entries:
                 for t in texts:
-                    scan(t, rules=rs, proper_names=names)
+                    scan_fn(t, rules=rs, proper_names=names)
         best = min(best, time.process_time() - t0)
     avg_chars = sum(sum(map(len, texts)) for texts, _ in entries) / len(entries)
     return best * 1000 * 1000 / (reps * len(entries)), avg_chars
